@@ -1,0 +1,109 @@
+//! Layering of settings: template chain, then app, then environment overrides.
+//!
+//! A block merges with the block it overrides key by key (so an environment
+//! can change one variable of `env`); any other value replaces the old one.
+
+use indexmap::IndexMap;
+
+use crate::source::Span;
+use crate::syntax::ast::{Block, Name, Value, ValueKind};
+
+/// Where a setting was last written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A default of this template.
+    Template(String),
+    /// The app's own declaration.
+    App(String),
+    /// An override in this environment's `deploy`.
+    Environment(String),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Template(name) => write!(f, "template `{name}`"),
+            Origin::App(name) => write!(f, "app `{name}`"),
+            Origin::Environment(name) => write!(f, "environment `{name}`"),
+        }
+    }
+}
+
+/// Merged settings by key, in the order keys were first written.
+pub type Settings<'a> = IndexMap<&'a str, Setting<'a>>;
+
+/// One merged setting.
+#[derive(Debug, Clone)]
+pub struct Setting<'a> {
+    /// The key as last written.
+    pub key: &'a Name,
+    pub merged: Merged<'a>,
+    pub origin: Origin,
+    /// The whole `key = value` last written.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Merged<'a> {
+    Value(&'a Value),
+    Block(Settings<'a>),
+}
+
+impl<'a> Setting<'a> {
+    /// The value, when the setting is not a merged block.
+    pub fn value(&self) -> Option<&'a Value> {
+        match self.merged {
+            Merged::Value(v) => Some(v),
+            Merged::Block(_) => None,
+        }
+    }
+
+    /// Where the value is written: the value itself, or the key of a block.
+    pub fn value_span(&self) -> Span {
+        match self.merged {
+            Merged::Value(v) => v.span,
+            Merged::Block(_) => self.key.span,
+        }
+    }
+}
+
+/// Writes `block`'s fields over `settings`.
+pub fn layer<'a>(settings: &mut Settings<'a>, block: &'a Block, origin: &Origin) {
+    for field in &block.fields {
+        let key = field.key.text.as_str();
+        match (&field.value.kind, settings.get_mut(key)) {
+            (
+                ValueKind::Map(inner),
+                Some(Setting {
+                    merged: Merged::Block(existing),
+                    ..
+                }),
+            ) => {
+                layer(existing, inner, origin);
+                let setting = settings.get_mut(key).expect("just matched");
+                setting.key = &field.key;
+                setting.origin = origin.clone();
+                setting.span = field.span;
+            }
+            (kind, _) => {
+                let merged = match kind {
+                    ValueKind::Map(inner) => {
+                        let mut nested = Settings::new();
+                        layer(&mut nested, inner, origin);
+                        Merged::Block(nested)
+                    }
+                    _ => Merged::Value(&field.value),
+                };
+                settings.insert(
+                    key,
+                    Setting {
+                        key: &field.key,
+                        merged,
+                        origin: origin.clone(),
+                        span: field.span,
+                    },
+                );
+            }
+        }
+    }
+}

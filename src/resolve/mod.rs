@@ -1,0 +1,505 @@
+//! Resolve: syntax trees in, named declarations and merged settings out.
+//!
+//! Builds the symbol tables (one per kind of declaration), reports unknown and
+//! duplicate names, walks template inheritance, and merges, for every
+//! environment and every app it deploys, the settings of the template chain,
+//! the app and the environment's overrides. Each merged setting remembers
+//! where it came from. Resolve judges no value: that is `check`'s job.
+
+mod merge;
+
+pub use merge::{Merged, Origin, Setting, Settings};
+
+use indexmap::IndexMap;
+
+use crate::diag::{Code, Diagnostic, suggest};
+use crate::source::Span;
+use crate::syntax::ast::{
+    self, BlockDecl, DeclKind, Declaration, Deploy, HelmRepoDecl, RuleDecl, ValueKind,
+};
+
+/// The names of a spec and what they stand for, each table sorted by name.
+#[derive(Debug, Default)]
+pub struct Resolved<'a> {
+    pub platform: Option<&'a BlockDecl>,
+    pub helm_repos: IndexMap<&'a str, &'a HelmRepoDecl>,
+    pub secrets: IndexMap<&'a str, &'a BlockDecl>,
+    pub charts: IndexMap<&'a str, &'a BlockDecl>,
+    pub templates: IndexMap<&'a str, &'a BlockDecl>,
+    pub apps: IndexMap<&'a str, &'a BlockDecl>,
+    pub environments: IndexMap<&'a str, Environment<'a>>,
+    pub rules: Vec<&'a RuleDecl>,
+}
+
+/// An environment with each app it deploys, settings merged.
+#[derive(Debug)]
+pub struct Environment<'a> {
+    pub decl: &'a BlockDecl,
+    pub deployments: Vec<Deployment<'a>>,
+}
+
+/// One `deploy` of an app in an environment.
+#[derive(Debug)]
+pub struct Deployment<'a> {
+    pub app: &'a BlockDecl,
+    pub deploy: &'a Deploy,
+    /// Template chain, then app, then environment overrides; later wins.
+    pub settings: Settings<'a>,
+}
+
+impl<'a> Resolved<'a> {
+    pub fn app_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.apps.keys().copied()
+    }
+}
+
+/// Resolves the declarations of every file of a spec.
+pub fn resolve<'a>(files: &'a [ast::File], diagnostics: &mut Vec<Diagnostic>) -> Resolved<'a> {
+    let mut resolved = Resolved::default();
+    let mut platforms: Vec<&BlockDecl> = Vec::new();
+    let mut environments: IndexMap<&str, &BlockDecl> = IndexMap::new();
+    for declaration in files.iter().flat_map(|f| &f.declarations) {
+        match declaration {
+            Declaration::HelmRepo(repo) => insert_unique(
+                &mut resolved.helm_repos,
+                repo,
+                &repo.name,
+                "helm_repo",
+                diagnostics,
+            ),
+            Declaration::Rule(rule) => resolved.rules.push(rule),
+            Declaration::Block(decl) => {
+                let table = match decl.kind {
+                    DeclKind::Platform => {
+                        platforms.push(decl);
+                        continue;
+                    }
+                    DeclKind::Secret => &mut resolved.secrets,
+                    DeclKind::Chart => &mut resolved.charts,
+                    DeclKind::Template => &mut resolved.templates,
+                    DeclKind::App => &mut resolved.apps,
+                    DeclKind::Environment => &mut environments,
+                    DeclKind::HelmRepo => unreachable!("helm_repo is not a block declaration"),
+                };
+                insert_unique(table, decl, &decl.name, decl.kind.keyword(), diagnostics);
+            }
+        }
+    }
+    for table in [
+        &mut resolved.secrets,
+        &mut resolved.charts,
+        &mut resolved.templates,
+        &mut resolved.apps,
+        &mut environments,
+    ] {
+        table.sort_unstable_keys();
+    }
+    resolved.helm_repos.sort_unstable_keys();
+    resolved.platform = check_platform(&mut platforms, files, diagnostics);
+
+    let ancestry = template_ancestry(&resolved, diagnostics);
+    check_chart_repos(&resolved, diagnostics);
+    for (name, decl) in &environments {
+        let environment = resolve_environment(&resolved, &ancestry, decl, diagnostics);
+        resolved.environments.insert(name, environment);
+    }
+    check_after(&resolved, diagnostics);
+    check_rule_scopes(&resolved, diagnostics);
+    resolved
+}
+
+fn insert_unique<'a, T>(
+    table: &mut IndexMap<&'a str, &'a T>,
+    item: &'a T,
+    name: &'a ast::Name,
+    kind: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) where
+    T: HasName,
+{
+    if let Some(first) = table.get(name.text.as_str()) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E0201,
+                format!("{kind} `{}` is declared twice", name.text),
+            )
+            .at(name.span, "declared again here")
+            .also(first.name().span, "first declared here")
+            .help(format!(
+                "rename one of them, or merge the two {kind} declarations"
+            )),
+        );
+        return;
+    }
+    table.insert(&name.text, item);
+}
+
+trait HasName {
+    fn name(&self) -> &ast::Name;
+}
+
+impl HasName for BlockDecl {
+    fn name(&self) -> &ast::Name {
+        &self.name
+    }
+}
+
+impl HasName for HelmRepoDecl {
+    fn name(&self) -> &ast::Name {
+        &self.name
+    }
+}
+
+fn check_platform<'a>(
+    platforms: &mut [&'a BlockDecl],
+    files: &'a [ast::File],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'a BlockDecl> {
+    platforms.sort_by_key(|p| p.span);
+    match platforms {
+        [] => {
+            if files.iter().any(|f| !f.declarations.is_empty()) {
+                let mut diagnostic = Diagnostic::new(Code::E0212, "the spec declares no `platform`")
+                    .help("add `platform NAME { org = \"...\" maintainer = \"...\" registry = \"...\" }` to one file");
+                if let Some(first) = files.iter().flat_map(|f| &f.declarations).next() {
+                    diagnostic = diagnostic.at(declaration_span(first), "in this spec");
+                }
+                diagnostics.push(diagnostic);
+            }
+            None
+        }
+        [one] => Some(one),
+        [first, rest @ ..] => {
+            for other in rest.iter() {
+                diagnostics.push(
+                    Diagnostic::new(Code::E0212, "a spec declares exactly one `platform`")
+                        .at(other.name.span, "second platform declared here")
+                        .also(first.name.span, "first declared here")
+                        .help("one spec describes one platform; remove or merge the extra declaration"),
+                );
+            }
+            Some(first)
+        }
+    }
+}
+
+fn declaration_span(declaration: &Declaration) -> Span {
+    match declaration {
+        Declaration::Block(d) => d.name.span,
+        Declaration::HelmRepo(d) => d.name.span,
+        Declaration::Rule(d) => d.title_span,
+    }
+}
+
+/// For each template and app, its template chain from the root down; a chain
+/// with an unknown parent or a cycle is cut where it breaks.
+type Ancestry<'a> = IndexMap<(&'a str, DeclKind), Vec<&'a BlockDecl>>;
+
+fn template_ancestry<'a>(
+    resolved: &Resolved<'a>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Ancestry<'a> {
+    let mut ancestry = Ancestry::new();
+    let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
+    for decl in resolved.templates.values().chain(resolved.apps.values()) {
+        let mut chain: Vec<&BlockDecl> = Vec::new();
+        let mut current = decl.parent.as_ref();
+        while let Some(parent) = current {
+            let Some(template) = resolved.templates.get(parent.text.as_str()) else {
+                let mut diagnostic =
+                    Diagnostic::new(Code::E0203, format!("unknown template `{}`", parent.text))
+                        .at(parent.span, "no template has this name");
+                diagnostic = if resolved.apps.contains_key(parent.text.as_str()) {
+                    diagnostic.help(format!(
+                        "`{}` is an app; only templates can be inherited from",
+                        parent.text
+                    ))
+                } else {
+                    diagnostic.maybe_help(suggest::help_for(
+                        &parent.text,
+                        resolved.templates.keys().copied(),
+                    ))
+                };
+                diagnostics.push(diagnostic);
+                break;
+            };
+            if std::ptr::eq(*template, *decl) || chain.iter().any(|c| std::ptr::eq(*c, *template)) {
+                let mut members: Vec<&str> = chain.iter().map(|c| c.name.text.as_str()).collect();
+                members.push(&decl.name.text);
+                members.sort_unstable();
+                if decl.kind == DeclKind::Template && !reported_cycles.contains(&members) {
+                    let cycle: Vec<&str> = std::iter::once(decl.name.text.as_str())
+                        .chain(chain.iter().map(|c| c.name.text.as_str()))
+                        .chain(std::iter::once(decl.name.text.as_str()))
+                        .collect();
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E0207,
+                            format!("template `{}` inherits from itself", decl.name.text),
+                        )
+                        .at(parent.span, "this closes the cycle")
+                        .help(format!(
+                            "the cycle is {}; break it by removing one parent",
+                            cycle.join(" → ")
+                        )),
+                    );
+                    reported_cycles.push(members);
+                }
+                break;
+            }
+            chain.push(template);
+            current = template.parent.as_ref();
+        }
+        chain.reverse();
+        ancestry.insert((decl.name.text.as_str(), decl.kind), chain);
+    }
+    ancestry
+}
+
+fn check_chart_repos(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let from_fields = resolved
+        .templates
+        .values()
+        .chain(resolved.apps.values())
+        .filter_map(|d| d.body.fields.iter().find(|f| f.key.text == "chart"))
+        .filter_map(|f| match &f.value.kind {
+            ValueKind::Reference(r) => Some((r.as_str(), f.value.span)),
+            _ => None,
+        });
+    let from_chart_decls = resolved
+        .charts
+        .values()
+        .map(|c| (c.name.text.as_str(), c.name.span));
+    for (reference, span) in from_fields.chain(from_chart_decls) {
+        let Some((repo, _chart)) = reference.split_once('/') else {
+            continue;
+        };
+        if !resolved.helm_repos.contains_key(repo) {
+            let span = Span {
+                end: span.start + repo.len() as u32,
+                ..span
+            };
+            let help = suggest::help_for(repo, resolved.helm_repos.keys().copied())
+                .unwrap_or_else(|| format!("declare it: helm_repo {repo} = \"https://...\""));
+            diagnostics.push(
+                Diagnostic::new(Code::E0204, format!("unknown helm repository `{repo}`"))
+                    .at(span, "no helm_repo has this name")
+                    .help(help),
+            );
+        }
+    }
+}
+
+fn resolve_environment<'a>(
+    resolved: &Resolved<'a>,
+    ancestry: &Ancestry<'a>,
+    decl: &'a BlockDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Environment<'a> {
+    let env_name = decl.name.text.as_str();
+    let mut deployments: Vec<Deployment<'a>> = Vec::new();
+    for deploy in &decl.body.deploys {
+        let app_name = deploy.app.text.as_str();
+        let Some(app) = resolved.apps.get(app_name).copied() else {
+            diagnostics.push(unknown_app(resolved, &deploy.app));
+            continue;
+        };
+        if let Some(first) = deployments.iter().find(|d| d.app.name.text == app_name) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0213,
+                    format!("`{app_name}` is deployed twice in environment `{env_name}`"),
+                )
+                .at(deploy.app.span, "deployed again here")
+                .also(first.deploy.app.span, "first deployed here")
+                .help("an environment runs one release of each app; keep one `deploy`"),
+            );
+            continue;
+        }
+        let mut settings = Settings::new();
+        for template in ancestry
+            .get(&(app_name, DeclKind::App))
+            .into_iter()
+            .flatten()
+        {
+            merge::layer(
+                &mut settings,
+                &template.body,
+                &Origin::Template(template.name.text.clone()),
+            );
+        }
+        merge::layer(&mut settings, &app.body, &Origin::App(app_name.to_string()));
+        if let Some(overrides) = &deploy.overrides {
+            merge::layer(
+                &mut settings,
+                overrides,
+                &Origin::Environment(env_name.to_string()),
+            );
+        }
+        deployments.push(Deployment {
+            app,
+            deploy,
+            settings,
+        });
+    }
+    deployments.sort_by(|a, b| a.app.name.text.cmp(&b.app.name.text));
+    Environment { decl, deployments }
+}
+
+/// "unknown app" with a did-you-mean.
+pub fn unknown_app(resolved: &Resolved<'_>, name: &ast::Name) -> Diagnostic {
+    Diagnostic::new(Code::E0202, format!("unknown app `{}`", name.text))
+        .at(name.span, "no app has this name")
+        .maybe_help(suggest::help_for(&name.text, resolved.app_names()))
+}
+
+/// The apps named by a deployment's `after`, with their spans.
+pub fn after_names<'a>(deployment: &Deployment<'a>) -> Vec<(&'a str, Span)> {
+    let Some(value) = deployment.settings.get("after").and_then(|s| s.value()) else {
+        return Vec::new();
+    };
+    let items: Vec<&ast::Value> = match &value.kind {
+        ValueKind::List(items) => items.iter().collect(),
+        _ => vec![value],
+    };
+    items
+        .into_iter()
+        .filter_map(|v| match &v.kind {
+            ValueKind::Reference(r) => Some((r.as_str(), v.span)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_after(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<Span> = Vec::new();
+    let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
+    for (env_name, environment) in &resolved.environments {
+        let deployed: IndexMap<&str, &Deployment<'_>> = environment
+            .deployments
+            .iter()
+            .map(|d| (d.app.name.text.as_str(), d))
+            .collect();
+        for deployment in &environment.deployments {
+            for (dependency, span) in after_names(deployment) {
+                if !resolved.apps.contains_key(dependency) {
+                    if !reported.contains(&span) {
+                        reported.push(span);
+                        let name = ast::Name {
+                            text: dependency.to_string(),
+                            span,
+                        };
+                        diagnostics.push(unknown_app(resolved, &name));
+                    }
+                } else if !deployed.contains_key(dependency) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E0211,
+                            format!(
+                                "`{}` runs after `{dependency}`, which environment `{env_name}` does not deploy",
+                                deployment.app.name.text
+                            ),
+                        )
+                        .at(span, format!("not deployed in `{env_name}`"))
+                        .also(environment.decl.name.span, format!("environment `{env_name}`"))
+                        .help(format!(
+                            "deploy `{dependency}` in `{env_name}`, or drop it from `after` there"
+                        )),
+                    );
+                }
+            }
+        }
+        for cycle in dependency_cycles(&deployed) {
+            let mut members = cycle.clone();
+            members.sort_unstable();
+            members.dedup();
+            if reported_cycles.contains(&members) {
+                continue;
+            }
+            reported_cycles.push(members);
+            let first = deployed[cycle[0]];
+            let span = after_names(first)
+                .into_iter()
+                .find(|(n, _)| *n == cycle[1])
+                .map_or(first.app.name.span, |(_, s)| s);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0208,
+                    format!("`after` dependencies form a cycle: {}", cycle.join(" → ")),
+                )
+                .at(span, "this dependency closes the cycle")
+                .help("an app cannot start after itself; remove one of these `after` entries"),
+            );
+        }
+    }
+}
+
+/// Cycles among deployed apps' `after` edges, each as a closed path.
+fn dependency_cycles<'a>(deployed: &IndexMap<&'a str, &Deployment<'a>>) -> Vec<Vec<&'a str>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Active,
+        Done,
+    }
+    fn visit<'a>(
+        app: &'a str,
+        deployed: &IndexMap<&'a str, &Deployment<'a>>,
+        state: &mut IndexMap<&'a str, State>,
+        path: &mut Vec<&'a str>,
+        cycles: &mut Vec<Vec<&'a str>>,
+    ) {
+        state.insert(app, State::Active);
+        path.push(app);
+        for (dependency, _) in after_names(deployed[app]) {
+            let Some((dependency, _)) = deployed.get_key_value(dependency) else {
+                continue;
+            };
+            match state[dependency] {
+                State::New => visit(dependency, deployed, state, path, cycles),
+                State::Active => {
+                    let start = path
+                        .iter()
+                        .position(|a| a == dependency)
+                        .expect("active apps are on the path");
+                    let mut cycle = path[start..].to_vec();
+                    cycle.push(dependency);
+                    cycles.push(cycle);
+                }
+                State::Done => {}
+            }
+        }
+        path.pop();
+        state.insert(app, State::Done);
+    }
+    let mut state: IndexMap<&str, State> = deployed.keys().map(|k| (*k, State::New)).collect();
+    let mut cycles = Vec::new();
+    for app in deployed.keys() {
+        if state[app] == State::New {
+            visit(app, deployed, &mut state, &mut Vec::new(), &mut cycles);
+        }
+    }
+    cycles
+}
+
+fn check_rule_scopes(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    for rule in &resolved.rules {
+        for clause in &rule.clauses {
+            for env in &clause.scope {
+                if !resolved.environments.contains_key(env.text.as_str()) {
+                    diagnostics.push(unknown_environment(resolved, env));
+                }
+            }
+        }
+    }
+}
+
+/// "unknown environment" with a did-you-mean.
+pub fn unknown_environment(resolved: &Resolved<'_>, name: &ast::Name) -> Diagnostic {
+    Diagnostic::new(Code::E0205, format!("unknown environment `{}`", name.text))
+        .at(name.span, "no environment has this name")
+        .maybe_help(suggest::help_for(
+            &name.text,
+            resolved.environments.keys().copied(),
+        ))
+}

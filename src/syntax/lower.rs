@@ -1,0 +1,352 @@
+//! Turns pest's pairs into the syntax tree. The grammar guarantees each
+//! pair's shape, so `expect` here marks a grammar invariant, not user input.
+
+use pest::iterators::Pair;
+
+use super::Rule;
+use super::ast::*;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+struct Lowerer<'d> {
+    file: FileId,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+pub(super) fn file(file: FileId, root: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> File {
+    let mut lowerer = Lowerer { file, diagnostics };
+    let declarations = root
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(|p| lowerer.declaration(p))
+        .collect();
+    File { declarations }
+}
+
+impl Lowerer<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn declaration(&mut self, pair: Pair<'_, Rule>) -> Declaration {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let _keyword = inner.next();
+        match rule {
+            Rule::helm_repo => {
+                let name = self.name(inner.next().expect("helm_repo name"));
+                let url = self.value(inner.next().expect("helm_repo value"));
+                Declaration::HelmRepo(HelmRepoDecl { name, url, span })
+            }
+            Rule::rule_decl => {
+                let title_pair = inner.next().expect("rule title");
+                let title_span = self.span(&title_pair);
+                let title = self.string(title_pair);
+                let clauses = inner.map(|c| self.rule_clause(c)).collect();
+                Declaration::Rule(RuleDecl {
+                    title,
+                    title_span,
+                    clauses,
+                    span,
+                })
+            }
+            Rule::platform
+            | Rule::secret_decl
+            | Rule::chart_decl
+            | Rule::template
+            | Rule::app
+            | Rule::environment => {
+                let kind = match rule {
+                    Rule::platform => DeclKind::Platform,
+                    Rule::secret_decl => DeclKind::Secret,
+                    Rule::chart_decl => DeclKind::Chart,
+                    Rule::template => DeclKind::Template,
+                    Rule::app => DeclKind::App,
+                    _ => DeclKind::Environment,
+                };
+                let name = self.name(inner.next().expect("declaration name"));
+                let mut parent = None;
+                let mut body = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::parent => {
+                            parent = Some(self.name(part.into_inner().next().expect("parent name")))
+                        }
+                        Rule::block => body = Some(self.block(part)),
+                        other => unreachable!("unexpected {other:?} in a declaration"),
+                    }
+                }
+                Declaration::Block(BlockDecl {
+                    kind,
+                    name,
+                    parent,
+                    body: body.expect("declaration body"),
+                    span,
+                })
+            }
+            other => unreachable!("unexpected {other:?} at top level"),
+        }
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+        let span = self.span(&pair);
+        let mut block = Block {
+            fields: Vec::new(),
+            deploys: Vec::new(),
+            span,
+        };
+        for entry in pair.into_inner() {
+            match entry.as_rule() {
+                Rule::field => {
+                    let field = self.field(entry);
+                    if let Some(first) = block.fields.iter().find(|f| f.key.text == field.key.text)
+                    {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::E0103,
+                                format!("`{}` is given twice in this block", field.key.text),
+                            )
+                            .at(field.key.span, "given again here")
+                            .also(first.key.span, "first given here")
+                            .help("keep one of them"),
+                        );
+                        continue;
+                    }
+                    block.fields.push(field);
+                }
+                Rule::deploy => block.deploys.push(self.deploy(entry)),
+                other => unreachable!("unexpected {other:?} in a block"),
+            }
+        }
+        block
+    }
+
+    fn field(&mut self, pair: Pair<'_, Rule>) -> Field {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let key_pair = inner.next().expect("field key");
+        let key = match key_pair.as_rule() {
+            Rule::string => Name {
+                span: self.span(&key_pair),
+                text: self.string(key_pair),
+            },
+            _ => self.name(key_pair),
+        };
+        let value = self.value(inner.next().expect("field value"));
+        Field { key, value, span }
+    }
+
+    fn deploy(&mut self, pair: Pair<'_, Rule>) -> Deploy {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let _keyword = inner.next();
+        let app = self.name(inner.next().expect("deploy app"));
+        let mut version = None;
+        let mut overrides = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::version => {
+                    version = Some(self.value(part.into_inner().next().expect("version value")))
+                }
+                Rule::block => overrides = Some(self.block(part)),
+                other => unreachable!("unexpected {other:?} in a deploy"),
+            }
+        }
+        Deploy {
+            app,
+            version,
+            overrides,
+            span,
+        }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::string => ValueKind::Str(self.string(pair)),
+            Rule::number => ValueKind::Number(pair.as_str().to_string()),
+            Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
+            Rule::list => ValueKind::List(pair.into_inner().map(|v| self.value(v)).collect()),
+            Rule::block => ValueKind::Map(self.block(pair)),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let function = self.name(inner.next().expect("function name"));
+                let args = inner.map(|v| self.value(v)).collect();
+                ValueKind::Call { function, args }
+            }
+            Rule::reference => ValueKind::Reference(pair.as_str().to_string()),
+            other => unreachable!("unexpected {other:?} as a value"),
+        };
+        Value { kind, span }
+    }
+
+    /// The text of a string literal with its escapes applied; a bad escape is
+    /// reported and kept as written.
+    fn string(&mut self, pair: Pair<'_, Rule>) -> String {
+        let inner = pair.into_inner().next().expect("string_inner");
+        let start = inner.as_span().start();
+        let raw = inner.as_str();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let (j, escaped) = chars
+                .next()
+                .expect("grammar: a backslash is followed by a character");
+            match escaped {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'u' => match unicode_escape(&raw[j + 1..]) {
+                    Some((ch, len)) => {
+                        out.push(ch);
+                        for _ in 0..len {
+                            chars.next();
+                        }
+                    }
+                    None => {
+                        self.bad_escape(start + i, start + j + escaped.len_utf8(), "\\u");
+                        out.push_str("\\u");
+                    }
+                },
+                other => {
+                    let end = start + j + other.len_utf8();
+                    self.bad_escape(start + i, end, &format!("\\{other}"));
+                    out.push('\\');
+                    out.push(other);
+                }
+            }
+        }
+        out
+    }
+
+    fn bad_escape(&mut self, start: usize, end: usize, text: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::E0104, format!("unknown escape `{text}` in a string"))
+                .at(Span::new(self.file, start, end), "not an escape")
+                .help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{HEX}; write \\\\ for a backslash"),
+        );
+    }
+
+    fn rule_clause(&mut self, pair: Pair<'_, Rule>) -> RuleClause {
+        let mut scope = Vec::new();
+        let mut predicate = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::scope => {
+                    scope = part
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::name)
+                        .map(|p| self.name(p))
+                        .collect()
+                }
+                Rule::expr => predicate = Some(self.expr(part)),
+                other => unreachable!("unexpected {other:?} in a rule clause"),
+            }
+        }
+        RuleClause {
+            scope,
+            predicate: predicate.expect("rule clause predicate"),
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr | Rule::conjunction => {
+                let mut inner = pair.into_inner();
+                let mut left = self.expr(inner.next().expect("operand"));
+                while let Some(op) = inner.next() {
+                    let right = self.expr(inner.next().expect("right operand"));
+                    let span = left.span.join(right.span);
+                    let kind = if op.as_rule() == Rule::or_op {
+                        ExprKind::Or(Box::new(left), Box::new(right))
+                    } else {
+                        ExprKind::And(Box::new(left), Box::new(right))
+                    };
+                    left = Expr { kind, span };
+                }
+                left
+            }
+            Rule::negation => {
+                let parts: Vec<_> = pair.into_inner().collect();
+                let (comparison, nots) = parts.split_last().expect("negation has a comparison");
+                let mut expr = self.expr(comparison.clone());
+                for _ in nots {
+                    expr = Expr {
+                        kind: ExprKind::Not(Box::new(expr)),
+                        span,
+                    };
+                }
+                expr
+            }
+            Rule::comparison => {
+                let mut inner = pair.into_inner();
+                let left = self.expr(inner.next().expect("operand"));
+                match inner.next() {
+                    None => left,
+                    Some(op) => {
+                        let op = match op
+                            .as_str()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .as_slice()
+                        {
+                            ["=="] => CompareOp::Eq,
+                            ["!="] => CompareOp::Ne,
+                            ["<"] => CompareOp::Lt,
+                            ["<="] => CompareOp::Le,
+                            [">"] => CompareOp::Gt,
+                            [">="] => CompareOp::Ge,
+                            ["=~"] => CompareOp::Matches,
+                            ["!~"] => CompareOp::NotMatches,
+                            ["in"] => CompareOp::In,
+                            ["not", "in"] => CompareOp::NotIn,
+                            other => unreachable!("unknown comparison {other:?}"),
+                        };
+                        let right = self.expr(inner.next().expect("right operand"));
+                        Expr {
+                            kind: ExprKind::Compare(Box::new(left), op, Box::new(right)),
+                            span,
+                        }
+                    }
+                }
+            }
+            Rule::field_ref => Expr {
+                kind: ExprKind::Field(pair.as_str().to_string()),
+                span,
+            },
+            Rule::string | Rule::number | Rule::boolean | Rule::list => Expr {
+                kind: ExprKind::Literal(self.value(pair)),
+                span,
+            },
+            other => unreachable!("unexpected {other:?} in an expression"),
+        }
+    }
+}
+
+/// Reads `{HEX}` after `\u`: the character and how many characters it used.
+fn unicode_escape(rest: &str) -> Option<(char, usize)> {
+    let body = rest.strip_prefix('{')?;
+    let close = body.find('}')?;
+    let hex = &body[..close];
+    if hex.is_empty() || hex.len() > 6 {
+        return None;
+    }
+    let ch = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((ch, close + 2))
+}
