@@ -2,13 +2,68 @@
 //!
 //! The pipeline, one module per stage: [`syntax`] (text → syntax tree),
 //! [`resolve`] (names, templates, environments), [`check`] (types, values,
-//! rules → [`model`]), [`emit`] (model → YAML documents), and `cli` (the
+//! rules → [`model`]), [`emit`] (model → YAML documents), and [`cli`] (the
 //! commands, the only place that touches the disk).
 
 pub mod check;
+pub mod cli;
 pub mod diag;
 pub mod emit;
 pub mod model;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
+
+use diag::Diagnostic;
+use model::Model;
+use source::Sources;
+
+/// Runs every stage but emission on a spec's sources. Returns the model when
+/// the spec has no errors, and every diagnostic in report order.
+pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::with_capacity(sources.len());
+    let mut syntax_failed = false;
+    for (id, file) in sources.iter() {
+        if let Some(offset) = file.invalid_utf8_at {
+            syntax_failed = true;
+            diagnostics.push(
+                Diagnostic::new(
+                    diag::Code::E0102,
+                    format!(
+                        "`{}` is not valid UTF-8 (first bad byte at offset {offset})",
+                        file.display_path()
+                    ),
+                )
+                .at(source::Span::new(id, 0, 0), "in this file")
+                .help("save the file as UTF-8"),
+            );
+            continue;
+        }
+        let (ast, errors) = syntax::parse_file(id, &file.text);
+        syntax_failed |= errors.iter().any(Diagnostic::is_error);
+        diagnostics.extend(errors);
+        files.push(ast);
+    }
+    // A file that does not parse hides its declarations; resolving the rest
+    // would only report names it declares as unknown.
+    let model = if syntax_failed {
+        None
+    } else {
+        let resolved = resolve::resolve(&files, &mut diagnostics);
+        check::check(&resolved, &mut diagnostics)
+    };
+    dedup(&mut diagnostics);
+    diag::sort(&mut diagnostics);
+    (model, diagnostics)
+}
+
+/// One value checked once per environment yields the same error each time:
+/// keep the first diagnostic of each code at each place.
+fn dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let labels: Vec<_> = d.labels.iter().map(|l| l.span).collect();
+        seen.insert((d.code, labels))
+    });
+}

@@ -50,6 +50,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// For a file that is not UTF-8: the offset of the first invalid byte.
+    pub invalid_utf8_at: Option<usize>,
 }
 
 impl SourceFile {
@@ -62,6 +64,15 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            invalid_utf8_at: None,
+        }
+    }
+
+    /// A file whose bytes are not UTF-8: kept without text, to be reported.
+    pub fn invalid_utf8(path: impl Into<PathBuf>, valid_up_to: usize) -> Self {
+        SourceFile {
+            invalid_utf8_at: Some(valid_up_to),
+            ..SourceFile::new(path, String::new())
         }
     }
 

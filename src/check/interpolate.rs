@@ -57,9 +57,9 @@ impl<'c> Context<'c> {
                 rest = after;
                 continue;
             }
-            if tail.starts_with('}') {
+            if let Some(after) = tail.strip_prefix('}') {
                 out.push('}');
-                rest = &tail[1..];
+                rest = after;
                 continue;
             }
             let Some(close) = tail.find('}') else {

@@ -35,7 +35,6 @@ pub fn check(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opti
         resolved,
         diagnostics,
     };
-    checker.declarations();
     let platform = checker.platform();
     let mut environments = Vec::new();
     for (name, environment) in &resolved.environments {
@@ -43,6 +42,9 @@ pub fn check(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opti
             environments.push(env);
         }
     }
+    // After the environments, so that an error found in a deployment (with
+    // real interpolated values) is the one kept when both report it.
+    checker.declarations();
     checker.unused_declarations();
     let compiled_rules = rules::compile(&resolved.rules, checker.diagnostics);
     let errors = checker.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before;
@@ -111,17 +113,17 @@ impl<'a> Checker<'_, 'a, '_> {
             self.declaration(decl);
         }
         for repo in resolved.helm_repos.values() {
-            if let Some(url) = self.string_value(&repo.url, FieldType::Url, "helm_repo") {
-                if let Err(help) = validate::repo_url(&url) {
-                    self.push(
-                        Diagnostic::new(
-                            Code::E0311,
-                            format!("`{url}` is not a chart repository URL"),
-                        )
-                        .at(repo.url.span, "invalid URL")
-                        .help(help),
-                    );
-                }
+            if let Some(url) = self.string_value(&repo.url, FieldType::Url, "helm_repo")
+                && let Err(help) = validate::repo_url(&url)
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::E0311,
+                        format!("`{url}` is not a chart repository URL"),
+                    )
+                    .at(repo.url.span, "invalid URL")
+                    .help(help),
+                );
             }
         }
     }
@@ -144,14 +146,20 @@ impl<'a> Checker<'_, 'a, '_> {
                 );
             }
         }
-        if kind == DeclKind::App {
-            if let Err(help) = validate::dns_label(&decl.name.text, validate::MAX_RELEASE_NAME) {
-                self.push(
-                    Diagnostic::new(Code::E0305, format!("`{}` is not a valid app name", decl.name.text))
-                        .at(decl.name.span, "an app name is a Helm release name: a DNS-1123 label of at most 53 characters")
-                        .help(help),
-                );
-            }
+        if kind == DeclKind::App
+            && let Err(help) = validate::dns_label(&decl.name.text, validate::MAX_RELEASE_NAME)
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::E0305,
+                    format!("`{}` is not a valid app name", decl.name.text),
+                )
+                .at(
+                    decl.name.span,
+                    "an app name is a Helm release name: a DNS-1123 label of at most 53 characters",
+                )
+                .help(help),
+            );
         }
         if kind == DeclKind::Chart && !decl.name.text.contains('/') {
             self.push(
@@ -174,10 +182,10 @@ impl<'a> Checker<'_, 'a, '_> {
             };
             self.typed_value(spec, setting, &context);
         }
-        if kind == DeclKind::Chart {
-            if let Some(paths) = settings.get("paths") {
-                let _ = self.layout(paths);
-            }
+        if kind == DeclKind::Chart
+            && let Some(paths) = settings.get("paths")
+        {
+            let _ = self.layout(paths);
         }
     }
 
@@ -249,15 +257,15 @@ impl<'a> Checker<'_, 'a, '_> {
             FieldType::Duration => drop(self.duration(spec, setting)),
             FieldType::Values => drop(self.extra_values(spec, setting, context)),
             FieldType::Url => {
-                if let Some(url) = self.text(spec, setting, context, false) {
-                    if let Err(help) = validate::repo_url(&url) {
-                        self.value_error(
-                            Code::E0311,
-                            setting,
-                            format!("`{url}` is not a valid URL"),
-                            help,
-                        );
-                    }
+                if let Some(url) = self.text(spec, setting, context, false)
+                    && let Err(help) = validate::repo_url(&url)
+                {
+                    self.value_error(
+                        Code::E0311,
+                        setting,
+                        format!("`{url}` is not a valid URL"),
+                        help,
+                    );
                 }
             }
             FieldType::Registry => drop(self.registry(spec, setting)),
@@ -1295,10 +1303,6 @@ impl<'a> Checker<'_, 'a, '_> {
                 checker.push(
                     Diagnostic::new(Code::E0301, format!("app `{app_name}` has no `{name}`"))
                         .at(app.name.span, format!("`{name}` is required: {what}"))
-                        .also(
-                            deployment.deploy.app.span,
-                            format!("deployed in `{env_name}` here"),
-                        )
                         .help(format!("add `{example}` to the app or its template")),
                 );
             }
@@ -1356,24 +1360,31 @@ impl<'a> Checker<'_, 'a, '_> {
             .get("replicas")
             .and_then(|s| self.replicas(field("replicas"), s).map(|v| sourced(v, s)));
         let mut ports = Vec::new();
+        // `port = N` is short for `ports { http = N }`; the more specific
+        // layer wins, and both in one layer is a clash.
         if let Some(s) = settings.get("port") {
             ports.extend(self.port("port", s));
         }
         if let Some(s) = settings.get("ports") {
             for port in self.ports(field("ports"), s).unwrap_or_default() {
-                if let Some(first) = ports
-                    .iter()
-                    .find(|p: &&Sourced<Port>| p.value.name == port.value.name)
-                {
+                let Some(i) = ports.iter().position(|p| p.value.name == port.value.name) else {
+                    ports.push(port);
+                    continue;
+                };
+                let (shorthand, listed) = (
+                    rank(&ports[i].provenance.origin),
+                    rank(&port.provenance.origin),
+                );
+                if listed > shorthand {
+                    ports[i] = port;
+                } else if listed == shorthand {
                     self.push(
                         Diagnostic::new(Code::E0313, format!("app `{app_name}` has two ports named `{}`", port.value.name))
                             .at(port.provenance.span, "named again here")
-                            .also(first.provenance.span, "`port` is named `http`")
+                            .also(ports[i].provenance.span, "`port` is the port named `http`")
                             .help("give each port its own name, or drop `port` and list every port in `ports`"),
                     );
-                    continue;
                 }
-                ports.push(port);
             }
         }
         let resources = self.resources(app_name, settings);
@@ -1463,9 +1474,10 @@ impl<'a> Checker<'_, 'a, '_> {
             (&memory_request, &memory_limit, "memory"),
             (&cpu_request, &cpu_limit, "cpu"),
         ] {
-            if let (Some(request), Some(limit)) = (request, limit) {
-                if request.value.compare(&limit.value).is_gt() {
-                    self.push(
+            if let (Some(request), Some(limit)) = (request, limit)
+                && request.value.compare(&limit.value).is_gt()
+            {
+                self.push(
                         Diagnostic::new(
                             Code::E0312,
                             format!(
@@ -1477,7 +1489,6 @@ impl<'a> Checker<'_, 'a, '_> {
                         .also(limit.provenance.span, format!("limit set by {}", limit.provenance.origin))
                         .help(format!("raise `{what}_limit` or lower `{what}`; Kubernetes rejects a pod whose request exceeds its limit")),
                     );
-                }
             }
         }
         Resources {
@@ -1581,6 +1592,15 @@ impl<'a> Checker<'_, 'a, '_> {
     }
 }
 
+/// How specific a layer is: environment overrides beat the app, which beats templates.
+fn rank(origin: &Origin) -> u8 {
+    match origin {
+        Origin::Template(_) => 0,
+        Origin::App(_) => 1,
+        Origin::Environment(_) => 2,
+    }
+}
+
 fn leaf_paths(prefix: &str, value: &Extra, out: &mut Vec<String>) {
     match value {
         Extra::Map(entries) if !entries.is_empty() => {
@@ -1624,7 +1644,7 @@ fn secret_key_is_valid(key: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn declared_keys<'a>(decl: &'a BlockDecl) -> Vec<&'a str> {
+fn declared_keys(decl: &BlockDecl) -> Vec<&str> {
     decl.body
         .fields
         .iter()

@@ -1,0 +1,238 @@
+//! The command-line interface: parses arguments, loads the spec from disk,
+//! runs the pipeline, reports diagnostics and writes or compares the output.
+//! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
+
+mod load;
+mod output;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::{Code, suggest};
+use report::{Format, Reporter};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "envspec",
+    version,
+    about = "Type-check a platform spec and compile it to Helmsman desired state and Helm values",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour output (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+struct SpecArgs {
+    /// The spec directory: every non-hidden `*.env` file below it.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The output directory [default: DIR/out].
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Only these environments (repeatable) [default: all].
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// Fail when there are warnings.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compile the spec and write OUT/<env>/helmsman.yaml and OUT/<env>/values/<app>.yaml.
+    Build(SpecArgs),
+    /// Compile the spec and compare with OUT; print a diff and exit 1 on drift.
+    Check(SpecArgs),
+    /// Print the long explanation of a diagnostic code, or list every code.
+    Explain {
+        /// A code such as E0303; omit to list all codes.
+        code: Option<String>,
+    },
+}
+
+/// Runs the command line; the process exit code is returned.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        }
+    };
+    let reporter = Reporter::new(cli.format, color);
+    let code = match cli.command {
+        Command::Build(args) => run_spec(&args, &reporter, Mode::Build),
+        Command::Check(args) => run_spec(&args, &reporter, Mode::Check),
+        Command::Explain { code } => explain(code.as_deref()),
+    };
+    ExitCode::from(code)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Build,
+    Check,
+}
+
+fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
+    let sources = match load::load_spec(&args.dir) {
+        Ok(sources) => sources,
+        Err(message) => return usage_error(&message),
+    };
+    let (model, diagnostics) = crate::compile(&sources);
+    reporter.report(&sources, &diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let Some(model) = model.filter(|_| errors == 0) else {
+        reporter.summary(&format!(
+            "{} in `{}`; nothing written",
+            count(errors, warnings),
+            args.dir.display()
+        ));
+        return 1;
+    };
+    if args.deny_warnings && warnings > 0 {
+        reporter.summary(&format!(
+            "{} denied by --deny-warnings; nothing written",
+            plural(warnings, "warning")
+        ));
+        return 1;
+    }
+    for env in &args.envs {
+        if !model.environments.iter().any(|e| &e.name == env) {
+            let names: Vec<&str> = model.environments.iter().map(|e| e.name.as_str()).collect();
+            let hint = suggest::help_for(env, names.iter().copied())
+                .unwrap_or_else(|| format!("the environments are {}", names.join(", ")));
+            return usage_error(&format!("--env {env}: no such environment; {hint}"));
+        }
+    }
+    let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
+    let files = crate::emit::emit(&model, &source_label(&args.dir), &args.envs);
+    let scope = output::Scope {
+        environments: model.environments.iter().map(|e| e.name.clone()).collect(),
+        selected: args.envs.clone(),
+    };
+    let result = match mode {
+        Mode::Build => output::write(&out, &files, &scope).map(|summary| {
+            reporter.summary(&format!(
+                "wrote {} for {} to `{}` ({})",
+                plural(files.len(), "file"),
+                plural(scope.written_environments().len(), "environment"),
+                out.display(),
+                summary
+            ));
+            0
+        }),
+        Mode::Check => output::compare(&out, &files, &scope).map(|drift| {
+            if drift.is_empty() {
+                reporter.summary(&format!(
+                    "`{}` is up to date ({})",
+                    out.display(),
+                    plural(files.len(), "file")
+                ));
+                0
+            } else {
+                print!("{}", drift.diff);
+                reporter.summary(&format!(
+                    "`{}` has drifted: {}; run `envspec build` to update it",
+                    out.display(),
+                    drift.describe()
+                ));
+                1
+            }
+        }),
+    };
+    result.unwrap_or_else(|message: String| usage_error(&message))
+}
+
+/// The spec's name in generated headers: the directory as given, or its last
+/// component when absolute, so output does not depend on the machine.
+fn source_label(dir: &Path) -> String {
+    let shown = if dir.is_absolute() {
+        dir.file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| dir.to_path_buf())
+    } else {
+        dir.to_path_buf()
+    };
+    let text = shown
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if text.is_empty() { ".".into() } else { text }
+}
+
+fn usage_error(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn count(errors: usize, warnings: usize) -> String {
+    match warnings {
+        0 => plural(errors, "error"),
+        _ => format!(
+            "{} and {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
+    }
+}
+
+fn explain(code: Option<&str>) -> u8 {
+    let Some(text) = code else {
+        for code in Code::ALL {
+            println!("{code}  {}", code.title());
+        }
+        return 0;
+    };
+    match Code::parse(text) {
+        Some(code) => {
+            print!("{}", code.explanation());
+            0
+        }
+        None => {
+            let hint = suggest::help_for(
+                &text.to_ascii_uppercase(),
+                Code::ALL.iter().map(|c| c.as_str()),
+            )
+            .unwrap_or_else(|| "run `envspec explain` to list every code".into());
+            usage_error(&format!("`{text}` is not a diagnostic code; {hint}"))
+        }
+    }
+}
