@@ -73,6 +73,16 @@ impl<'c> Context<'c> {
             let name = &tail[1..close];
             match self.lookup(name) {
                 Some(value) => out.push_str(value),
+                None if out.ends_with('$') => {
+                    diagnostics.push(
+                        Diagnostic::new(Code::E0210, format!("`${{{name}}}` is not expanded by envspec"))
+                            .at(span, "in this string")
+                            .help(format!(
+                                "for a value the CI supplies when Helmsman runs, use env_var(\"{name}\"); for the literal text, write `${{{{{name}}}}}`"
+                            )),
+                    );
+                    return None;
+                }
                 None => {
                     let help = suggest::help_for(name, VARIABLES.iter().copied()).unwrap_or_else(|| {
                         "the variables are {env}, {app}, {namespace} and {platform}; write `{{` for a literal brace"
