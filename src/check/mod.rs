@@ -1077,12 +1077,24 @@ impl<'a> Checker<'_, 'a, '_> {
                 );
                 return None;
             }
-            ValueKind::List(items) => Extra::List(
-                items
-                    .iter()
-                    .filter_map(|v| self.extra(v, context))
-                    .collect(),
-            ),
+            ValueKind::List(items) => {
+                let mut list = Vec::new();
+                for item in items {
+                    let Some(extra) = self.extra(item, context) else {
+                        continue;
+                    };
+                    if supplied_by_ci(&extra) {
+                        self.push(
+                            Diagnostic::new(Code::E0317, "`env_var()` cannot be used inside a list")
+                                .at(item.span, "inside a list")
+                                .help("Helm replaces a whole list given with --set, so a CI value can only set a key of a block, not a list item"),
+                        );
+                        continue;
+                    }
+                    list.push(extra);
+                }
+                Extra::List(list)
+            }
             ValueKind::Map(block) => {
                 let mut settings = Settings::new();
                 resolve::merge::layer(&mut settings, block, &Origin::App(String::new()));
@@ -1589,6 +1601,16 @@ impl<'a> Checker<'_, 'a, '_> {
                 );
             }
         }
+    }
+}
+
+/// Whether a chart value (or something inside it) comes from `env_var()`.
+fn supplied_by_ci(value: &Extra) -> bool {
+    match value {
+        Extra::Str(Text::FromEnvironment(_)) => true,
+        Extra::List(items) => items.iter().any(supplied_by_ci),
+        Extra::Map(entries) => entries.iter().any(|(_, v)| supplied_by_ci(v)),
+        _ => false,
     }
 }
 

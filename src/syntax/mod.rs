@@ -49,6 +49,23 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
             let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
             words.sort_unstable();
             words.dedup();
+            // Where any value may stand, list them as one.
+            const VALUE_WORDS: &[&str] = &[
+                "a string",
+                "a number",
+                "a list",
+                "`true` or `false`",
+                "`{`",
+                "a function call",
+                "a name",
+            ];
+            if ["a string", "a number", "a list"]
+                .iter()
+                .all(|w| words.contains(w))
+            {
+                words.retain(|w| !VALUE_WORDS.contains(w));
+                words.insert(0, "a value");
+            }
             words
         }
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
@@ -126,8 +143,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::or_op => "`or`",
         Rule::and_op => "`and`",
         Rule::not_op => "`not`",
-        Rule::file
-        | Rule::value
+        // Reported alone when the very first declaration does not start right.
+        Rule::file => {
+            "a declaration (`platform`, `helm_repo`, `secret`, `chart`, `template`, `app`, `environment` or `rule`)"
+        }
+        Rule::value
         | Rule::WHITESPACE
         | Rule::COMMENT
         | Rule::declaration
