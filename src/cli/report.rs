@@ -33,7 +33,7 @@ impl Reporter {
         match self.format {
             Format::Human => {
                 for diagnostic in diagnostics {
-                    eprint!("{}", render_human(sources, diagnostic, self.color, 100));
+                    eprintln!("{}", render_human(sources, diagnostic, self.color, 100));
                 }
             }
             Format::Json => {
