@@ -256,3 +256,29 @@ fn rules_report_where_the_offending_value_was_set() {
         d.labels
     );
 }
+
+#[test]
+fn a_chart_declaration_moves_typed_fields_to_its_own_value_paths() {
+    let model = model(
+        r#"
+        chart stable/web { paths { replicas = "deployment.replicas", image = "deployment.image.name" } }
+        app api : service { image = "acme/api" values { deployment { strategy = "Recreate" } } }
+        environment dev { context = "c" namespace = "dev" deploy api @ "1" }
+        "#,
+    );
+    let files = emit::emit(&model, "spec", &[]);
+    let values = file(&files, "dev/values/api.yaml");
+    assert!(
+        values.contains("deployment:\n  image:\n    name: registry.acme.example/acme/api\n  replicas: 1\n  strategy: Recreate\n"),
+        "{values}"
+    );
+    assert!(!values.contains("replicaCount"), "{values}");
+    assert_eq!(
+        codes(
+            r#"chart stable/web { paths { replicas = "deployment.replicas" } }
+                 app api : service { image = "acme/api" values { deployment { replicas = 2 } } }
+                 environment dev { context = "c" namespace = "dev" deploy api @ "1" }"#
+        ),
+        [Code::E0316]
+    );
+}
