@@ -51,7 +51,7 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
         None
     } else {
         let resolved = resolve::resolve(&files, &mut diagnostics);
-        check::check(&resolved, &mut diagnostics)
+        check::check(&resolved, sources, &mut diagnostics)
     };
     dedup(&mut diagnostics);
     diag::sort(&mut diagnostics);

@@ -127,7 +127,7 @@ fn a_tag_from_the_ci_is_set_by_helmsman_not_written_in_values() {
         environment dev { context = "c" namespace = "dev" deploy api @ env_var("API_TAG") }
         "#,
     );
-    let files = emit::emit(&model, "spec", &[]);
+    let files = emit::emit(&model, &[]);
     let dsf = file(&files, "dev/helmsman.yaml");
     assert!(
         dsf.contains(
@@ -150,7 +150,7 @@ fn a_literal_dollar_is_escaped_for_helmsman_only() {
         environment dev { context = "c" namespace = "dev" deploy api @ "1" }
         "#,
     );
-    let files = emit::emit(&model, "spec", &[]);
+    let files = emit::emit(&model, &[]);
     assert!(file(&files, "dev/helmsman.yaml").contains("description: \"costs $$5\""));
     assert!(file(&files, "dev/values/api.yaml").contains("value: \"$5\""));
 }
@@ -266,7 +266,7 @@ fn a_chart_declaration_moves_typed_fields_to_its_own_value_paths() {
         environment dev { context = "c" namespace = "dev" deploy api @ "1" }
         "#,
     );
-    let files = emit::emit(&model, "spec", &[]);
+    let files = emit::emit(&model, &[]);
     let values = file(&files, "dev/values/api.yaml");
     assert!(
         values.contains("deployment:\n  image:\n    name: registry.acme.example/acme/api\n  replicas: 1\n  strategy: Recreate\n"),

@@ -65,8 +65,7 @@ fn build(dir: &Path, reverse: bool) -> Vec<OutputFile> {
         "{} has diagnostics: {diagnostics:#?}",
         dir.display()
     );
-    let label = dir.to_string_lossy().replace('\\', "/");
-    envspec::emit::emit(&model.expect("no errors, so a model"), &label, &[])
+    envspec::emit::emit(&model.expect("no errors, so a model"), &[])
 }
 
 #[test]

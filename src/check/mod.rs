@@ -22,17 +22,22 @@ use crate::model::{
     Release, Resources, Sourced, Text, ValuesLayout,
 };
 use crate::resolve::{self, Merged, Origin, Resolved, Setting, Settings};
-use crate::source::Span;
+use crate::source::{Sources, Span};
 use crate::syntax::ast::{BlockDecl, DeclKind, Value, ValueKind};
 use interpolate::Context;
 use quantity::{Dimension, Quantity};
 use schema::{FieldSpec, FieldType};
 
 /// Checks a resolved spec. Returns the model when no error was found.
-pub fn check(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
+pub fn check(
+    resolved: &Resolved<'_>,
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Model> {
     let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut checker = Checker {
         resolved,
+        sources,
         diagnostics,
     };
     let platform = checker.platform();
@@ -64,6 +69,7 @@ pub fn check(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opti
 
 struct Checker<'r, 'a, 'd> {
     resolved: &'r Resolved<'a>,
+    sources: &'r Sources,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
@@ -423,12 +429,9 @@ impl<'a> Checker<'_, 'a, '_> {
                         "the number is too large".to_string()
                     };
                     self.push(
-                        Diagnostic::new(
-                            Code::E0315,
-                            format!("`{text}` is not a valid {}", ty.describe()),
-                        )
-                        .at(value.span, "not a whole number")
-                        .help(help),
+                        Diagnostic::new(Code::E0315, format!("`{text}` is not {}", ty.describe()))
+                            .at(value.span, "not a whole number")
+                            .help(help),
                     );
                     None
                 }
@@ -1256,6 +1259,7 @@ impl<'a> Checker<'_, 'a, '_> {
         helm_repos.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Environment {
             name: name.to_string(),
+            declared_in: self.sources.get(decl.name.span.file).display_path(),
             kube_context: kube_context?,
             namespace: namespace?,
             protected,
@@ -1447,6 +1451,7 @@ impl<'a> Checker<'_, 'a, '_> {
         }
         Some(Release {
             app: app_name.to_string(),
+            declared_in: self.sources.get(app.name.span.file).display_path(),
             namespace: namespace?,
             description,
             group,

@@ -41,15 +41,11 @@ pub fn load_spec(dir: &Path) -> Result<Sources, String> {
     Ok(sources)
 }
 
-/// A loaded file; a byte-order mark is dropped, invalid UTF-8 is marked.
+/// A loaded file, or one marked as not UTF-8. A byte-order mark stays: the
+/// grammar reads it as whitespace, so byte offsets are offsets into the file.
 pub fn source_file(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
     match String::from_utf8(bytes) {
-        Ok(text) => SourceFile::new(
-            path,
-            text.strip_prefix('\u{feff}')
-                .map(str::to_string)
-                .unwrap_or(text),
-        ),
+        Ok(text) => SourceFile::new(path, text),
         Err(error) => SourceFile::invalid_utf8(path, error.utf8_error().valid_up_to()),
     }
 }

@@ -6,7 +6,7 @@ mod load;
 mod output;
 pub mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -91,7 +91,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_spec(&args, &reporter, Mode::Check),
         Command::Explain { code } => explain(code.as_deref()),
     };
-    ExitCode::from(code)
+    ExitCode::from(if report::stdout_failed() { 2 } else { code })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,7 +133,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         }
     }
     let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
-    let files = crate::emit::emit(&model, &source_label(&args.dir), &args.envs);
+    let files = crate::emit::emit(&model, &args.envs);
     let scope = output::Scope {
         environments: model.environments.iter().map(|e| e.name.clone()).collect(),
         selected: args.envs.clone(),
@@ -156,38 +156,18 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
                     out.display(),
                     plural(files.len(), "file")
                 ));
-                0
-            } else {
-                print!("{}", drift.diff);
-                reporter.summary(&format!(
-                    "`{}` has drifted: {}; run `envspec build` to update it",
-                    out.display(),
-                    drift.describe()
-                ));
-                1
+                return 0;
             }
+            reporter.drift(&drift);
+            reporter.summary(&format!(
+                "`{}` has drifted: {}; run `envspec build` to update it",
+                out.display(),
+                drift.describe()
+            ));
+            1
         }),
     };
     result.unwrap_or_else(|message: String| usage_error(&message))
-}
-
-/// The spec's name in generated headers: the directory as given, or its last
-/// component when absolute, so output does not depend on the machine.
-fn source_label(dir: &Path) -> String {
-    let shown = if dir.is_absolute() {
-        dir.file_name()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| dir.to_path_buf())
-    } else {
-        dir.to_path_buf()
-    };
-    let text = shown
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    if text.is_empty() { ".".into() } else { text }
 }
 
 fn usage_error(message: &str) -> u8 {
@@ -217,13 +197,13 @@ fn count(errors: usize, warnings: usize) -> String {
 fn explain(code: Option<&str>) -> u8 {
     let Some(text) = code else {
         for code in Code::ALL {
-            println!("{code}  {}", code.title());
+            report::stdout(&format!("{code}  {}\n", code.title()));
         }
         return 0;
     };
     match Code::parse(text) {
         Some(code) => {
-            print!("{}", code.explanation());
+            report::stdout(code.explanation());
             0
         }
         None => {

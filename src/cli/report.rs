@@ -3,6 +3,8 @@
 //! and columns for display.
 
 use std::fmt;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use serde_json::json;
@@ -38,8 +40,22 @@ impl Reporter {
             }
             Format::Json => {
                 for diagnostic in diagnostics {
-                    println!("{}", to_json(sources, diagnostic));
+                    stdout(&format!("{}\n", to_json(sources, diagnostic)));
                 }
+            }
+        }
+    }
+
+    /// The drift `check` found: unified diffs on stdout, or one JSON object
+    /// per file (`drift`, `file`, `diff`).
+    pub fn drift(&self, drift: &super::output::Drift) {
+        for entry in &drift.entries {
+            match self.format {
+                Format::Human => stdout(&entry.diff),
+                Format::Json => stdout(&format!(
+                    "{}\n",
+                    json!({"drift": entry.kind.as_str(), "file": entry.path, "diff": entry.diff})
+                )),
             }
         }
     }
@@ -50,6 +66,31 @@ impl Reporter {
             eprintln!("envspec: {message}");
         }
     }
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout without panicking: once the reader has gone (a closed
+/// pipe, as with `| head`) further output is dropped and the run's exit code
+/// stands; any other write error is reported once and makes the run exit 2.
+pub fn stdout(text: &str) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            STDOUT_FAILED.store(true, Ordering::Relaxed);
+            eprintln!("error: cannot write to standard output: {error}");
+        }
+    }
+}
+
+/// Whether writing to stdout failed for another reason than a closed pipe.
+pub fn stdout_failed() -> bool {
+    STDOUT_FAILED.load(Ordering::Relaxed)
 }
 
 /// One diagnostic as JSON: code, severity, message, file, line, column, byte

@@ -37,23 +37,32 @@ pub fn values_path_in_env(app: &str) -> String {
 }
 
 /// Every output file of the environments selected (all when `only` is empty),
-/// sorted by path. `source` names the spec in each file's header.
-pub fn emit(model: &Model, source: &str, only: &[String]) -> Vec<OutputFile> {
+/// sorted by path.
+pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for env in &model.environments {
         if !only.is_empty() && !only.contains(&env.name) {
             continue;
         }
-        let document = dsf::document(model, env);
-        let header = header(
-            source,
+        let dsf_header = header(
             &format!("the Helmsman desired state of environment `{}`", env.name),
+            &[&env.declared_in],
         );
-        files.push(file(dsf_path(&env.name), header, document));
+        files.push(file(
+            dsf_path(&env.name),
+            dsf_header,
+            dsf::document(model, env),
+        ));
         for release in &env.releases {
-            let header = header_for_values(source, &release.app, &env.name);
+            let values_header = header(
+                &format!(
+                    "Helm values of app `{}` in environment `{}`",
+                    release.app, env.name
+                ),
+                &[&release.declared_in, &env.declared_in],
+            );
             let path = format!("{}/{}", env.name, values_path_in_env(&release.app));
-            files.push(file(path, header, values::document(release)));
+            files.push(file(path, values_header, values::document(release)));
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -69,21 +78,16 @@ fn file(path: String, header: Vec<String>, document: Yaml) -> OutputFile {
     }
 }
 
-fn header(source: &str, what: &str) -> Vec<String> {
+/// Says what the file holds and which spec files it comes from, by paths
+/// relative to the spec, so the bytes do not depend on where it was built.
+fn header(what: &str, sources: &[&str]) -> Vec<String> {
+    let mut sources = sources.to_vec();
+    sources.dedup();
     vec![
-        format!(
-            "{} from the spec `{source}`: {what}.",
-            GENERATED_MARKER.trim_start_matches("# ")
-        ),
+        format!("{}: {what}.", GENERATED_MARKER.trim_start_matches("# ")),
+        format!("Source: {}.", sources.join(", ")),
         "Do not edit: change the spec and run `envspec build`.".to_string(),
     ]
-}
-
-fn header_for_values(source: &str, app: &str, env: &str) -> Vec<String> {
-    header(
-        source,
-        &format!("Helm values of app `{app}` in environment `{env}`"),
-    )
 }
 
 /// Sets `value` at a dotted `path` in a map, creating maps on the way and

@@ -47,6 +47,8 @@ pub struct HelmRepo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Environment {
     pub name: String,
+    /// The file that declares it, relative to the spec directory.
+    pub declared_in: String,
     pub kube_context: String,
     pub namespace: String,
     /// envspec's protection: only promotion may change it. Not Helmsman's flag.
@@ -76,6 +78,8 @@ impl Environment {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub app: String,
+    /// The file that declares the app, relative to the spec directory.
+    pub declared_in: String,
     pub namespace: Sourced<String>,
     pub description: Option<Sourced<String>>,
     pub group: Option<Sourced<String>>,

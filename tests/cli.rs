@@ -1,0 +1,23 @@
+//! End-to-end tests of the `envspec` binary: each test writes a spec into a
+//! temporary directory, runs the real command there and checks its exit code,
+//! its output and the files it leaves behind.
+
+#[path = "cli/test.rs"]
+mod test;
+
+#[path = "cli/build.rs"]
+mod build;
+#[path = "cli/check.rs"]
+mod check;
+#[path = "cli/color.rs"]
+mod color;
+#[path = "cli/determinism.rs"]
+mod determinism;
+#[path = "cli/diagnostics.rs"]
+mod diagnostics;
+#[path = "cli/explain.rs"]
+mod explain;
+#[path = "cli/load.rs"]
+mod load;
+#[path = "cli/stale.rs"]
+mod stale;
