@@ -67,3 +67,4 @@ fn dedup(diagnostics: &mut Vec<Diagnostic>) {
         seen.insert((d.code, labels))
     });
 }
+pub mod promote;

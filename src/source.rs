@@ -133,6 +133,12 @@ impl Sources {
         self.files.is_empty()
     }
 
+    /// Replaces a file's text (keeping its path), as an edit of the spec does.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        let path = self.files[id.0 as usize].path.clone();
+        self.files[id.0 as usize] = SourceFile::new(path, text);
+    }
+
     /// The text a span covers.
     pub fn text(&self, span: Span) -> &str {
         &self.get(span.file).text[span.start as usize..span.end as usize]

@@ -19,5 +19,7 @@ mod diagnostics;
 mod explain;
 #[path = "cli/load.rs"]
 mod load;
+#[path = "cli/promotion.rs"]
+mod promotion;
 #[path = "cli/stale.rs"]
 mod stale;

@@ -7,6 +7,7 @@
 //! evaluates user rules. Errors are collected; a model is returned only when
 //! there are none.
 
+pub mod promotion;
 pub mod quantity;
 pub mod rules;
 pub mod schema;
@@ -52,6 +53,7 @@ pub fn check(
     checker.declarations();
     checker.unused_declarations();
     let compiled_rules = rules::compile(&resolved.rules, checker.diagnostics);
+    let promotion = promotion::steps(resolved, sources, checker.diagnostics);
     let errors = checker.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before;
     if errors || platform.is_none() {
         return None;
@@ -59,7 +61,9 @@ pub fn check(
     let model = Model {
         platform: platform.expect("checked above"),
         environments,
+        promotion,
     };
+    promotion::invariants(&model, diagnostics);
     rules::evaluate(&compiled_rules, &model, diagnostics);
     if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
@@ -1259,6 +1263,7 @@ impl<'a> Checker<'_, 'a, '_> {
         helm_repos.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Environment {
             name: name.to_string(),
+            span: decl.name.span,
             declared_in: self.sources.get(decl.name.span.file).display_path(),
             kube_context: kube_context?,
             namespace: namespace?,
@@ -1435,6 +1440,9 @@ impl<'a> Checker<'_, 'a, '_> {
             self.text(field("group"), s, &context, false)
                 .map(|v| sourced(v, s))
         });
+        let hotfix = settings
+            .get("hotfix")
+            .and_then(|s| self.hotfix(s, &context));
         let extra_values = settings
             .get("values")
             .and_then(|s| self.extra_values(field("values"), s, &context))
@@ -1469,9 +1477,35 @@ impl<'a> Checker<'_, 'a, '_> {
             timeout_seconds,
             wait,
             freeze,
+            hotfix,
             extra_values,
             layout,
         })
+    }
+
+    /// A hotfix marker: only in a `deploy`, with a reason.
+    fn hotfix(&mut self, setting: &Setting<'a>, context: &Context<'_>) -> Option<Sourced<String>> {
+        let spec = schema::find(DeclKind::App, "hotfix").expect("hotfix field");
+        let reason = self.text(spec, setting, context, false)?;
+        if !matches!(setting.origin, Origin::Environment(_)) {
+            self.push(
+                Diagnostic::new(Code::E0407, "a hotfix marks one app in one environment")
+                    .at(setting.key.span, format!("set by {}", setting.origin))
+                    .help("move `hotfix = \"...\"` into the environment's `deploy APP @ \"TAG\" { ... }`"),
+            );
+            return None;
+        }
+        if reason.trim().is_empty() {
+            self.push(
+                Diagnostic::new(Code::E0407, "a hotfix needs a reason")
+                    .at(setting.value_span(), "empty reason")
+                    .help(
+                        "name the incident, for example hotfix = \"INC-4711: certificate expired\"",
+                    ),
+            );
+            return None;
+        }
+        Some(sourced(reason, setting))
     }
 
     fn resources(&mut self, app_name: &str, settings: &Settings<'a>) -> Resources {

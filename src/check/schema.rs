@@ -172,6 +172,39 @@ pub const APP_FIELDS: &[FieldSpec] = &[
         FieldType::Values,
         "Chart-specific values the typed fields do not cover.",
     ),
+    field(
+        "hotfix",
+        FieldType::Text,
+        "In a `deploy` only: an emergency release outside the promotion chain, with its reason (an incident id).",
+    ),
+];
+
+/// Settings of each promotion mechanism (`via NAME { ... }`), all required.
+pub const PROMOTION_MECHANISMS: &[(&str, &[FieldSpec])] = &[
+    (
+        "jenkins",
+        &[field(
+            "role",
+            FieldType::Text,
+            "The role allowed to trigger the promotion in Jenkins.",
+        )],
+    ),
+    (
+        "pull_request",
+        &[
+            field(
+                "from",
+                FieldType::Text,
+                "The branch the pull request comes from.",
+            ),
+            field(
+                "to",
+                FieldType::Text,
+                "The branch the pull request merges into.",
+            ),
+        ],
+    ),
+    ("auto", &[]),
 ];
 
 pub const ENVIRONMENT_FIELDS: &[FieldSpec] = &[

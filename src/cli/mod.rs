@@ -4,6 +4,7 @@
 
 mod load;
 mod output;
+mod promote;
 pub mod report;
 
 use std::path::PathBuf;
@@ -61,6 +62,42 @@ enum Command {
     Build(SpecArgs),
     /// Compile the spec and compare with OUT; print a diff and exit 1 on drift.
     Check(SpecArgs),
+    /// Rewrite the spec so that TO runs FROM's releases (a declared promotion step).
+    Promote {
+        /// The upstream environment.
+        from: String,
+        /// The environment to promote into.
+        to: String,
+        /// Only these apps (repeatable) [default: all].
+        #[arg(long = "app", value_name = "APP")]
+        apps: Vec<String>,
+        /// Show the diff and the summary, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The spec directory.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Show what promoting FROM to TO would change, and who may do it.
+    Plan {
+        from: String,
+        to: String,
+        /// Only these apps (repeatable) [default: all].
+        #[arg(long = "app", value_name = "APP")]
+        apps: Vec<String>,
+        /// The spec directory.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// In CI: fail unless every change to protected environments since BASE is promotion or a hotfix.
+    VerifyPromotion {
+        /// The spec before the change: a directory, or a git revision (read with `git`).
+        #[arg(long, value_name = "DIR_OR_REV")]
+        base: String,
+        /// The spec directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the long explanation of a diagnostic code, or list every code.
     Explain {
         /// A code such as E0303; omit to list all codes.
@@ -89,6 +126,22 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => run_spec(&args, &reporter, Mode::Build),
         Command::Check(args) => run_spec(&args, &reporter, Mode::Check),
+        Command::Promote {
+            from,
+            to,
+            apps,
+            dry_run,
+            dir,
+        } => promote::promote(&dir, &from, &to, &apps, dry_run, &reporter),
+        Command::Plan {
+            from,
+            to,
+            apps,
+            dir,
+        } => promote::plan(&dir, &from, &to, &apps, &reporter, cli.format),
+        Command::VerifyPromotion { base, dir } => {
+            promote::verify_promotion(&dir, &base, &reporter, cli.format)
+        }
         Command::Explain { code } => explain(code.as_deref()),
     };
     ExitCode::from(if report::stdout_failed() { 2 } else { code })
@@ -170,12 +223,12 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
     result.unwrap_or_else(|message: String| usage_error(&message))
 }
 
-fn usage_error(message: &str) -> u8 {
+pub(crate) fn usage_error(message: &str) -> u8 {
     eprintln!("error: {message}");
     2
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes: each code once, with its title and its
 //! long explanation (`explain/<CODE>.md`, printed by `envspec explain`).
 //!
-//! Ranges: E01 syntax, E02 names, E03 types and values, E05 user rules,
+//! Ranges: E01 syntax, E02 names, E03 types and values, E04 promotion, E05 user rules,
 //! W01 warnings. A code is never reused for another meaning.
 
 macro_rules! codes {
@@ -81,12 +81,20 @@ codes! {
     E0315, Error, "invalid number";
     E0316, Error, "extra value collides with a typed field";
     E0317, Error, "value not allowed here";
+    E0401, Error, "cycle in the promotion chain";
+    E0402, Error, "environment promoted into from two upstreams";
+    E0403, Error, "unknown or misconfigured promotion step";
+    E0404, Error, "app not run by the upstream environment";
+    E0405, Error, "release newer than the upstream's";
+    E0406, Error, "protected environment outside the promotion chain";
+    E0407, Error, "misplaced or empty hotfix marker";
     E0501, Error, "rule violated";
     E0502, Error, "ill-typed rule";
     E0503, Error, "invalid regular expression";
     W0101, Warning, "credential-like value written as plain text";
     W0102, Warning, "app is deployed nowhere";
     W0103, Warning, "template is never used";
+    W0104, Warning, "hotfix in effect";
 }
 
 impl Code {

@@ -5,6 +5,7 @@
 //! writing is `cli`'s job.
 
 mod dsf;
+mod promotion;
 mod values;
 pub mod yaml;
 
@@ -65,9 +66,32 @@ pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
             files.push(file(path, values_header, values::document(release)));
         }
     }
+    if !model.promotion.is_empty() {
+        let mut sources: Vec<&str> = model
+            .promotion
+            .iter()
+            .map(|s| s.declared_in.as_str())
+            .collect();
+        sources.sort_unstable();
+        let header = header(
+            &format!(
+                "the promotion chain of platform `{}`, for CI jobs",
+                model.platform.name
+            ),
+            &sources,
+        );
+        files.push(file(
+            PROMOTION_PATH.into(),
+            header,
+            promotion::document(model),
+        ));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
+
+/// The path of the promotion chain's description.
+pub const PROMOTION_PATH: &str = "promotion.yaml";
 
 fn file(path: String, header: Vec<String>, document: Yaml) -> OutputFile {
     let text = yaml::render_document(&header, &document);

@@ -27,6 +27,62 @@ pub struct Sourced<T> {
 pub struct Model {
     pub platform: Platform,
     pub environments: Vec<Environment>,
+    /// The promotion chain, in source order.
+    pub promotion: Vec<PromotionStep>,
+}
+
+impl Model {
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The step that promotes into `env`, if any.
+    pub fn upstream_step(&self, env: &str) -> Option<&PromotionStep> {
+        self.promotion.iter().find(|s| s.to == env)
+    }
+}
+
+/// One step of the promotion chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionStep {
+    pub from: String,
+    pub to: String,
+    pub via: Via,
+    pub span: Span,
+    /// The file that declares the step, relative to the spec directory.
+    pub declared_in: String,
+}
+
+/// How a promotion step happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Via {
+    /// A user with `role` triggers it in Jenkins.
+    Jenkins { role: String },
+    /// A pull request from branch `from` to branch `to`, applied when approved.
+    PullRequest { from: String, to: String },
+    /// Promoted whenever the upstream changes.
+    Auto,
+}
+
+impl Via {
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Via::Jenkins { .. } => "jenkins",
+            Via::PullRequest { .. } => "pull_request",
+            Via::Auto => "auto",
+        }
+    }
+
+    /// A sentence for people: who or what performs the step.
+    pub fn describe(&self) -> String {
+        match self {
+            Via::Jenkins { role } => format!("a Jenkins promotion by a user with role `{role}`"),
+            Via::PullRequest { from, to } => {
+                format!("a pull request from branch `{from}` to branch `{to}`")
+            }
+            Via::Auto => "automatic, whenever the upstream changes".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +103,8 @@ pub struct HelmRepo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Environment {
     pub name: String,
+    /// Where the environment is named in its declaration.
+    pub span: Span,
     /// The file that declares it, relative to the spec directory.
     pub declared_in: String,
     pub kube_context: String,
@@ -100,6 +158,8 @@ pub struct Release {
     pub wait: Option<Sourced<bool>>,
     /// Helmsman's `protected`: never touch the deployed release.
     pub freeze: Option<Sourced<bool>>,
+    /// An emergency release outside the promotion chain, with its reason.
+    pub hotfix: Option<Sourced<String>>,
     /// Chart-specific values, merged into the generated ones.
     pub extra_values: Vec<(String, Sourced<Extra>)>,
     /// Where the typed fields go in this chart's values.

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{
-    self, BlockDecl, DeclKind, Declaration, Deploy, HelmRepoDecl, RuleDecl, ValueKind,
+    self, BlockDecl, DeclKind, Declaration, Deploy, HelmRepoDecl, RuleDecl, Step, ValueKind,
 };
 
 /// The names of a spec and what they stand for, each table sorted by name.
@@ -29,6 +29,9 @@ pub struct Resolved<'a> {
     pub apps: IndexMap<&'a str, &'a BlockDecl>,
     pub environments: IndexMap<&'a str, Environment<'a>>,
     pub rules: Vec<&'a RuleDecl>,
+    /// Promotion steps of every `promotion` block whose environments exist,
+    /// in source order.
+    pub steps: Vec<&'a Step>,
 }
 
 /// An environment with each app it deploys, settings merged.
@@ -68,6 +71,7 @@ pub fn resolve<'a>(files: &'a [ast::File], diagnostics: &mut Vec<Diagnostic>) ->
                 diagnostics,
             ),
             Declaration::Rule(rule) => resolved.rules.push(rule),
+            Declaration::Promotion(promotion) => resolved.steps.extend(&promotion.steps),
             Declaration::Block(decl) => {
                 let table = match decl.kind {
                     DeclKind::Platform => {
@@ -105,6 +109,7 @@ pub fn resolve<'a>(files: &'a [ast::File], diagnostics: &mut Vec<Diagnostic>) ->
     }
     check_after(&resolved, diagnostics);
     check_rule_scopes(&resolved, diagnostics);
+    check_promotion_chain(&mut resolved, diagnostics);
     resolved
 }
 
@@ -188,6 +193,7 @@ fn declaration_span(declaration: &Declaration) -> Span {
         Declaration::Block(d) => d.name.span,
         Declaration::HelmRepo(d) => d.name.span,
         Declaration::Rule(d) => d.title_span,
+        Declaration::Promotion(d) => d.span,
     }
 }
 
@@ -502,4 +508,77 @@ pub fn unknown_environment(resolved: &Resolved<'_>, name: &ast::Name) -> Diagnos
             &name.text,
             resolved.environments.keys().copied(),
         ))
+}
+
+/// Steps name declared environments; each environment has at most one
+/// upstream; the chain has no cycle. Steps that break a rule are dropped.
+fn check_promotion_chain(resolved: &mut Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<&Step> = Vec::new();
+    for step in std::mem::take(&mut resolved.steps) {
+        let mut known = true;
+        for env in [&step.from, &step.to] {
+            if !resolved.environments.contains_key(env.text.as_str()) {
+                diagnostics.push(unknown_environment(resolved, env));
+                known = false;
+            }
+        }
+        if !known {
+            continue;
+        }
+        if let Some(first) = kept.iter().find(|s| s.to.text == step.to.text) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0402,
+                    format!("environment `{}` is promoted into twice", step.to.text),
+                )
+                .at(step.to.span, format!("promoted from `{}` here", step.from.text))
+                .also(first.to.span, format!("and from `{}` here", first.from.text))
+                .help("a release reaches an environment from exactly one upstream; keep one of these steps"),
+            );
+            continue;
+        }
+        kept.push(step);
+    }
+    // With one upstream each, following upstreams from any environment either
+    // ends or loops; a loop is a cycle.
+    let upstream = |env: &str| kept.iter().find(|s| s.to.text == env);
+    let mut reported: Vec<Vec<&str>> = Vec::new();
+    let mut in_cycle: Vec<&str> = Vec::new();
+    for step in &kept {
+        let mut path = vec![step.to.text.as_str()];
+        let mut current = step;
+        while let Some(next) = upstream(&current.from.text) {
+            if path.contains(&current.from.text.as_str()) {
+                break;
+            }
+            path.push(&current.from.text);
+            current = next;
+        }
+        if path.contains(&current.from.text.as_str()) {
+            let start = path
+                .iter()
+                .position(|e| *e == current.from.text)
+                .unwrap_or(0);
+            let mut members: Vec<&str> = path[start..].to_vec();
+            in_cycle.extend(&members);
+            members.sort_unstable();
+            if !reported.contains(&members) {
+                let mut cycle: Vec<&str> = path[start..].iter().rev().copied().collect();
+                cycle.push(cycle[0]);
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0401,
+                        format!("the promotion chain has a cycle: {}", cycle.join(" → ")),
+                    )
+                    .at(step.span, "this step is part of the cycle")
+                    .help(
+                        "releases move one way, from test to production; remove one of these steps",
+                    ),
+                );
+                reported.push(members);
+            }
+        }
+    }
+    kept.retain(|s| !in_cycle.contains(&s.to.text.as_str()));
+    resolved.steps = kept;
 }

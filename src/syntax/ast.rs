@@ -51,6 +51,25 @@ pub enum Declaration {
     HelmRepo(HelmRepoDecl),
     /// `rule "TEXT" { ... }`.
     Rule(RuleDecl),
+    /// `promotion { ... }`.
+    Promotion(PromotionDecl),
+}
+
+/// `promotion { steps }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionDecl {
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+/// `FROM -> TO via HOW [{ settings }]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub from: Name,
+    pub to: Name,
+    pub via: Name,
+    pub settings: Option<Block>,
+    pub span: Span,
 }
 
 /// A declaration with a name, an optional parent and a body.

@@ -24,9 +24,15 @@ pub(super) fn file(file: FileId, root: Pair<'_, Rule>, diagnostics: &mut Vec<Dia
 }
 
 impl Lowerer<'_> {
+    /// The pair's span without the whitespace and comments pest lets a rule
+    /// that ends in an optional part swallow (`deploy a @ "1"  # note`).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(
+            self.file,
+            s.start(),
+            s.start() + without_trailing_trivia(s.as_str()).len(),
+        )
     }
 
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
@@ -58,6 +64,10 @@ impl Lowerer<'_> {
                     clauses,
                     span,
                 })
+            }
+            Rule::promotion => {
+                let steps = inner.map(|step| self.step(step)).collect();
+                Declaration::Promotion(PromotionDecl { steps, span })
             }
             Rule::platform
             | Rule::secret_decl
@@ -94,6 +104,23 @@ impl Lowerer<'_> {
                 })
             }
             other => unreachable!("unexpected {other:?} at top level"),
+        }
+    }
+
+    fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let from = self.name(inner.next().expect("step source"));
+        let to = self.name(inner.next().expect("step target"));
+        let _via = inner.next();
+        let via = self.name(inner.next().expect("step mechanism"));
+        let settings = inner.next().map(|b| self.block(b));
+        Step {
+            from,
+            to,
+            via,
+            settings,
+            span,
         }
     }
 
@@ -337,6 +364,34 @@ impl Lowerer<'_> {
             other => unreachable!("unexpected {other:?} in an expression"),
         }
     }
+}
+
+/// `text` without trailing whitespace and `#` comments (a `#` inside a
+/// string on the last line is not a comment).
+fn without_trailing_trivia(text: &str) -> &str {
+    let mut rest = text.trim_end();
+    loop {
+        let line_start = rest.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&rest[line_start..]) {
+            Some(hash) => rest = rest[..line_start + hash].trim_end(),
+            None => return rest,
+        }
+    }
+}
+
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Reads `{HEX}` after `\u`: the character and how many characters it used.

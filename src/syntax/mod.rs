@@ -124,6 +124,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::environment | Rule::kw_environment => "`environment`",
         Rule::rule_decl | Rule::kw_rule => "`rule`",
         Rule::deploy | Rule::kw_deploy => "`deploy`",
+        Rule::promotion | Rule::kw_promotion => "`promotion`",
+        Rule::step => "a promotion step such as `inttest -> exttest via jenkins`",
+        Rule::kw_via => "`via`",
         Rule::parent => "`:`",
         Rule::version => "`@`",
         Rule::name | Rule::identifier => "a name",
@@ -145,7 +148,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::not_op => "`not`",
         // Reported alone when the very first declaration does not start right.
         Rule::file => {
-            "a declaration (`platform`, `helm_repo`, `secret`, `chart`, `template`, `app`, `environment` or `rule`)"
+            "a declaration (`platform`, `helm_repo`, `secret`, `chart`, `template`, `app`, `environment`, `rule` or `promotion`)"
         }
         Rule::value
         | Rule::WHITESPACE

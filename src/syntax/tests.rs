@@ -51,6 +51,17 @@ fn declaration(d: &Declaration) -> String {
                 .collect();
             format!("(rule {:?} {})", r.title, clauses.join(" "))
         }
+        Declaration::Promotion(p) => {
+            let steps: Vec<String> = p
+                .steps
+                .iter()
+                .map(|s| {
+                    let settings = s.settings.as_ref().map(block).unwrap_or_default();
+                    format!("({}->{} {}{settings})", s.from.text, s.to.text, s.via.text)
+                })
+                .collect();
+            format!("(promotion {})", steps.join(" "))
+        }
     }
 }
 
@@ -134,6 +145,28 @@ fn declarations_and_values() {
 }
 
 #[test]
+fn promotion_chain() {
+    assert_eq!(
+        dump("promotion {\n  a->b via auto\n  b -> prod-eu via jenkins { role = \"rm\" }\n}"),
+        r#"(promotion (a->b auto) (b->prod-eu jenkins{role="rm"}))"#
+    );
+}
+
+#[test]
+fn spans_end_before_trailing_comments() {
+    let text = "environment e {\n  deploy a @ \"1\"   # a note\n}";
+    let (file, _) = parse_file(FileId(0), text);
+    let Declaration::Block(env) = &file.declarations[0] else {
+        panic!()
+    };
+    let deploy = &env.body.deploys[0];
+    assert_eq!(
+        &text[deploy.span.start as usize..deploy.span.end as usize],
+        "deploy a @ \"1\""
+    );
+}
+
+#[test]
 fn keywords_are_whole_words() {
     assert_eq!(dump("app a { deployment = 1 }"), "(app a {deployment=#1})");
     assert_eq!(
@@ -178,11 +211,11 @@ fn syntax_errors_name_what_was_expected_and_hint_at_fixes() {
     );
     assert_eq!(
         dump("ap a {}"),
-        "E0101 at 0: expected a declaration (`platform`, `helm_repo`, `secret`, `chart`, `template`, `app`, `environment` or `rule`), found `a` / "
+        "E0101 at 0: expected a declaration (`platform`, `helm_repo`, `secret`, `chart`, `template`, `app`, `environment`, `rule` or `promotion`), found `a` / "
     );
     assert_eq!(
         dump("platform p {}\nap a {}"),
-        "E0101 at 14: expected `app`, `chart`, `environment`, `helm_repo`, `platform`, `rule`, `secret`, `template` or end of file, found `a` / "
+        "E0101 at 14: expected `app`, `chart`, `environment`, `helm_repo`, `platform`, `promotion`, `rule`, `secret`, `template` or end of file, found `a` / "
     );
     assert!(dump("environment e { deploy a @ 1.2.3 }").starts_with("E0101"));
 }

@@ -137,9 +137,14 @@ impl Test {
 
     /// Runs the binary, by default in the temp dir.
     pub fn run(&self) -> Output {
+        self.run_with(&self.args)
+    }
+
+    /// Runs the binary with these arguments, keeping the test's own.
+    pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envspec"));
         command
-            .args(&self.args)
+            .args(args)
             .current_dir(self.join(&self.current_dir))
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR")
@@ -151,7 +156,12 @@ impl Test {
         }
         let output = command.output().expect("run envspec");
         Output {
-            command: format!("envspec {:?}", self.args),
+            command: format!(
+                "envspec {:?}",
+                args.iter()
+                    .map(|a| a.as_ref().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+            ),
             status: output.status.code(),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),

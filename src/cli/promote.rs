@@ -1,0 +1,367 @@
+//! The promotion commands: `promote` (edit the source), `plan` (show what a
+//! step would change) and `verify-promotion` (CI on a pull request).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+
+use super::load;
+use super::report::{Format, Reporter, stdout};
+use crate::model::{Model, Via};
+use crate::promote::{self, Plan, edit, verify};
+use crate::source::Sources;
+
+/// Loads and compiles a spec; Err(exit code) after reporting.
+fn compile(dir: &Path, reporter: &Reporter) -> Result<(Sources, Model), u8> {
+    let sources = load::load_spec(dir).map_err(|m| super::usage_error(&m))?;
+    compile_sources(sources, reporter, &dir.display().to_string())
+}
+
+fn compile_sources(
+    sources: Sources,
+    reporter: &Reporter,
+    what: &str,
+) -> Result<(Sources, Model), u8> {
+    let (model, diagnostics) = crate::compile(&sources);
+    reporter.report(&sources, &diagnostics);
+    match model {
+        Some(model) => Ok((sources, model)),
+        None => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            reporter.summary(&format!("{} in `{what}`", super::plural(errors, "error")));
+            Err(1)
+        }
+    }
+}
+
+pub fn promote(
+    dir: &Path,
+    from: &str,
+    to: &str,
+    apps: &[String],
+    dry_run: bool,
+    reporter: &Reporter,
+) -> u8 {
+    let (sources, model) = match compile(dir, reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let plan = match promote::plan(&model, from, to, apps) {
+        Ok(plan) => plan,
+        Err(message) => return super::usage_error(&message),
+    };
+    if plan.changes.is_empty() {
+        reporter.summary(&format!(
+            "`{to}` already runs `{from}`'s releases; nothing to promote"
+        ));
+        return 0;
+    }
+    let edits = edit::edits(&sources, &plan);
+    let changed = edit::apply(&sources, &edits);
+    let mut promoted = sources.clone();
+    for (file, text) in &changed {
+        promoted.replace_text(*file, text.clone());
+    }
+    // The edited spec must still compile: a promotion can break a rule of the target.
+    if let Err(code) = compile_sources(
+        promoted.clone(),
+        reporter,
+        &format!("{} after the promotion", dir.display()),
+    ) {
+        reporter.summary("the promotion was not applied");
+        return code;
+    }
+    for (file, text) in &changed {
+        let path = sources.get(*file).display_path();
+        let diff = similar::TextDiff::from_lines(&sources.get(*file).text, text)
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        stdout(&diff);
+    }
+    stdout(&plan_table(&plan));
+    if dry_run {
+        reporter.summary(&format!(
+            "dry run: {} not written",
+            super::plural(changed.len(), "file")
+        ));
+        return 0;
+    }
+    for (file, text) in &changed {
+        let path = dir.join(&sources.get(*file).path);
+        if let Err(message) = write_atomically(&path, text) {
+            return super::usage_error(&message);
+        }
+    }
+    reporter.summary(&format!(
+        "promoted {} from `{from}` to `{to}` ({} edited); review the diff and commit it",
+        super::plural(plan.changes.len(), "release"),
+        super::plural(changed.len(), "file")
+    ));
+    0
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let temp = path.with_file_name(format!(
+        ".{}.envspec-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&temp, text).map_err(|e| format!("cannot write `{}`: {e}", temp.display()))?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("cannot replace `{}`: {e}", path.display())
+    })
+}
+
+fn plan_table(plan: &Plan) -> String {
+    let mut rows = vec![[
+        "app".to_string(),
+        "image tag".to_string(),
+        "chart version".to_string(),
+    ]];
+    for change in &plan.changes {
+        let old_tag = change
+            .old_tag
+            .as_ref()
+            .map_or("(new)".to_string(), promote::show_tag);
+        let tag = if change.tag_changes() {
+            format!("{old_tag} → {}", promote::show_tag(&change.new_tag))
+        } else {
+            old_tag
+        };
+        let chart = if change.chart_changes() {
+            format!(
+                "{} → {}",
+                change.old_chart_version.as_deref().unwrap_or("(new)"),
+                change.new_chart_version
+            )
+        } else {
+            change.new_chart_version.clone()
+        };
+        rows.push([change.app.clone(), tag, chart]);
+    }
+    let widths: Vec<usize> = (0..3)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!(
+        "\npromotion {} → {}, via {}\n",
+        plan.step.from,
+        plan.step.to,
+        plan.step.via.describe()
+    );
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
+            .collect();
+        out.push_str(&format!("  {}\n", cells.join("   ").trim_end()));
+    }
+    if !plan.unchanged.is_empty() {
+        out.push_str(&format!(
+            "  already at the upstream's release: {}\n",
+            plan.unchanged.join(", ")
+        ));
+    }
+    if !plan.target_only.is_empty() {
+        out.push_str(&format!(
+            "  run by `{}` only, left as they are: {}\n",
+            plan.step.to,
+            plan.target_only.join(", ")
+        ));
+    }
+    out
+}
+
+pub fn plan(
+    dir: &Path,
+    from: &str,
+    to: &str,
+    apps: &[String],
+    reporter: &Reporter,
+    format: Format,
+) -> u8 {
+    let (_, model) = match compile(dir, reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let plan = match promote::plan(&model, from, to, apps) {
+        Ok(plan) => plan,
+        Err(message) => return super::usage_error(&message),
+    };
+    match format {
+        Format::Human => {
+            stdout(plan_table(&plan).trim_start());
+            if plan.changes.is_empty() {
+                stdout("  nothing to promote\n");
+            }
+        }
+        Format::Json => stdout(&format!("{}\n", plan_json(&plan))),
+    }
+    0
+}
+
+fn plan_json(plan: &Plan) -> serde_json::Value {
+    let via = match &plan.step.via {
+        Via::Jenkins { role } => json!({"kind": "jenkins", "role": role}),
+        Via::PullRequest { from, to } => {
+            json!({"kind": "pull_request", "sourceBranch": from, "targetBranch": to})
+        }
+        Via::Auto => json!({"kind": "auto"}),
+    };
+    let tag = |t: &crate::model::Text| match t {
+        crate::model::Text::Literal(s) => json!(s),
+        crate::model::Text::FromEnvironment(v) => json!({"envVar": v}),
+    };
+    let changes: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "app": c.app,
+                "new": c.is_new(),
+                "tag": {"from": c.old_tag.as_ref().map(tag), "to": tag(&c.new_tag)},
+                "chartVersion": {"from": c.old_chart_version, "to": c.new_chart_version},
+            })
+        })
+        .collect();
+    json!({
+        "from": plan.step.from,
+        "to": plan.step.to,
+        "via": via,
+        "changes": changes,
+        "unchanged": plan.unchanged,
+        "targetOnly": plan.target_only,
+    })
+}
+
+pub fn verify_promotion(dir: &Path, base: &str, reporter: &Reporter, format: Format) -> u8 {
+    let base_sources = match load_base(dir, base) {
+        Ok(sources) => sources,
+        Err(message) => return super::usage_error(&message),
+    };
+    let Ok((_, base_model)) =
+        compile_sources(base_sources, reporter, &format!("the base `{base}`"))
+    else {
+        return super::usage_error(&format!(
+            "the base `{base}` does not compile, so it cannot be compared"
+        ));
+    };
+    let (_, head_model) = match compile(dir, reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let findings = verify::verify(&base_model, &head_model);
+    let refused = findings.iter().filter(|f| f.verdict.is_refused()).count();
+    for finding in &findings {
+        let place = match &finding.app {
+            Some(app) => format!("{}/{app}", finding.env),
+            None => finding.env.clone(),
+        };
+        match format {
+            Format::Human => {
+                let verdict = match &finding.verdict {
+                    verify::Verdict::Promotion(from) => format!("ok: promotion from `{from}`"),
+                    verify::Verdict::Hotfix(reason) => format!("ok: hotfix ({reason})"),
+                    verify::Verdict::Refused(why) => format!("REFUSED: {why}"),
+                };
+                stdout(&format!("{place}: {}\n    {verdict}\n", finding.what));
+            }
+            Format::Json => {
+                let (verdict, detail) = match &finding.verdict {
+                    verify::Verdict::Promotion(from) => ("promotion", from),
+                    verify::Verdict::Hotfix(reason) => ("hotfix", reason),
+                    verify::Verdict::Refused(why) => ("refused", why),
+                };
+                stdout(&format!(
+                    "{}\n",
+                    json!({"env": finding.env, "app": finding.app, "change": finding.what, "verdict": verdict, "detail": detail})
+                ));
+            }
+        }
+    }
+    if refused > 0 {
+        reporter.summary(&format!(
+            "{} to protected environments {} not promotion; refused",
+            super::plural(refused, "change"),
+            if refused == 1 { "is" } else { "are" }
+        ));
+        1
+    } else if findings.is_empty() {
+        reporter.summary("no change to protected environments");
+        0
+    } else {
+        reporter.summary(&format!(
+            "{} to protected environments, all promotion or hotfix",
+            super::plural(findings.len(), "change")
+        ));
+        0
+    }
+}
+
+/// The base spec: a directory, or a git revision of the spec directory.
+fn load_base(dir: &Path, base: &str) -> Result<Sources, String> {
+    let as_dir = PathBuf::from(base);
+    if as_dir.is_dir() {
+        return load::load_spec(&as_dir);
+    }
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git to read `{base}`: {e}"))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(format!(
+                "`{base}` is neither a directory nor a git revision of `{}`: {}",
+                dir.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    };
+    let revision = format!("{base}^{{commit}}");
+    git(&["rev-parse", "--verify", "--quiet", &revision])?;
+    let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?)
+        .trim()
+        .to_string();
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--full-name",
+        "--name-only",
+        base,
+        "--",
+        ".",
+    ])?;
+    let mut sources = Sources::new();
+    let mut paths: Vec<String> = listing
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .filter_map(|full| full.strip_prefix(&prefix).map(str::to_string))
+        .filter(|relative| {
+            relative.ends_with(".env") && !relative.split('/').any(|c| c.starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!(
+            "revision `{base}` has no `.env` files in `{}`",
+            dir.display()
+        ));
+    }
+    for relative in paths {
+        let bytes = git(&["show", &format!("{base}:{prefix}{relative}")])?;
+        sources.add(load::source_file(PathBuf::from(relative), bytes));
+    }
+    Ok(sources)
+}
