@@ -1,0 +1,379 @@
+//! UI tests: what a person sees for each diagnostic code.
+//!
+//! Every directory `tests/ui/<CODE>-<slug>/` is a small, complete spec (its
+//! `*.env` files) that must produce the diagnostic `<CODE>`. Its snapshot,
+//! `tests/snapshots/ui__<CODE>-<slug>.snap`, holds the spec's files and every
+//! diagnostic of the compile as the terminal shows it, so a change to any
+//! message, label or help line shows up in review. That the case still
+//! produces its code is asserted apart from the snapshot: accepting a new
+//! snapshot cannot hide a case that stopped testing what it is named after.
+//!
+//! The long explanations (`envspec explain CODE`, `src/diag/explain/*.md`) are
+//! checked here too: their `## Example` must produce the code they explain, and
+//! their `## Fix` must compile without errors.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use envspec::cli::report::render_human;
+use envspec::diag::{Code, Diagnostic};
+use envspec::source::{SourceFile, Sources};
+
+/// Terminal width the diagnostics are rendered at.
+const WIDTH: usize = 100;
+
+fn ui_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("ui")
+}
+
+/// One directory of `tests/ui`.
+struct Case {
+    /// The directory name, such as `E0303-memory-in-megabytes`.
+    name: String,
+    dir: PathBuf,
+    /// The code the case is about, from the start of its name.
+    code: Code,
+}
+
+/// Every case, sorted by name. A directory whose name does not start with a
+/// known code followed by `-` is an error: it would test nothing.
+fn cases() -> Vec<Case> {
+    let root = ui_root();
+    let entries =
+        std::fs::read_dir(&root).unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()));
+    let mut cases: Vec<Case> = entries
+        .map(|entry| entry.expect("a directory entry of tests/ui"))
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let code = name
+                .split_once('-')
+                .and_then(|(code, slug)| Code::parse(code).filter(|_| !slug.is_empty()))
+                .unwrap_or_else(|| {
+                    panic!("tests/ui/{name}: a case is named `<CODE>-<slug>`, such as `E0303-memory-in-megabytes`")
+                });
+            Case {
+                name,
+                dir: entry.path(),
+                code,
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    cases
+}
+
+/// The `*.env` files below `dir` (hidden entries skipped, as the command line
+/// does), as paths relative to `dir`, sorted.
+fn env_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) {
+        let here = root.join(relative);
+        let entries = std::fs::read_dir(&here)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", here.display()));
+        for entry in entries {
+            let entry = entry.expect("a directory entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = relative.join(&name);
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(root, &path, out);
+            } else if name.ends_with(".env") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, Path::new(""), &mut files);
+    files.sort();
+    files
+}
+
+/// A file as the command line loads it: a byte-order mark is dropped, and a
+/// file that is not UTF-8 is kept without text, to be reported as E0102.
+fn source_file(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
+    match String::from_utf8(bytes) {
+        Ok(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => SourceFile::new(path, rest),
+            None => SourceFile::new(path, text),
+        },
+        Err(error) => SourceFile::invalid_utf8(path, error.utf8_error().valid_up_to()),
+    }
+}
+
+/// The diagnostics as the terminal shows them, without colour, separated by
+/// a blank line as on the command line. Trailing spaces are dropped from
+/// every line: invisible, and noise in diffs.
+fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, diagnostic) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let text = render_human(sources, diagnostic, false, WIDTH);
+        for line in text.lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    if diagnostics.is_empty() {
+        out.push_str("(no diagnostics)\n");
+    }
+    out
+}
+
+fn codes_of(diagnostics: &[Diagnostic]) -> Vec<Code> {
+    diagnostics.iter().map(|d| d.code).collect()
+}
+
+/// Runs one case: compiles it, snapshots its files and diagnostics, and
+/// checks that its code is among them.
+fn run_case(case: &Case) {
+    let mut sources = Sources::new();
+    let mut shown = String::from("----- SOURCE CODE\n");
+    for path in env_files(&case.dir) {
+        let bytes = std::fs::read(case.dir.join(&path))
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let file = source_file(path, bytes.clone());
+        shown.push_str(&format!("//- {}", file.display_path()));
+        if file.invalid_utf8_at.is_some() {
+            shown.push_str("  (not UTF-8; bad bytes shown as U+FFFD)");
+        }
+        shown.push('\n');
+        let text = String::from_utf8_lossy(&bytes);
+        shown.push_str(&text);
+        if !text.ends_with('\n') {
+            shown.push('\n');
+        }
+        shown.push('\n');
+        sources.add(file);
+    }
+    assert!(
+        !sources.is_empty(),
+        "tests/ui/{}: the case has no `.env` file",
+        case.name
+    );
+    let (_model, diagnostics) = envspec::compile(&sources);
+    let snapshot = format!(
+        "{shown}----- DIAGNOSTICS\n{}",
+        render(&sources, &diagnostics)
+    );
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_input_file(&case.dir);
+    settings.set_omit_expression(true);
+    settings.set_description(format!(
+        "tests/ui/{}: must report {} ({})",
+        case.name,
+        case.code,
+        case.code.title()
+    ));
+    settings.bind(|| insta::assert_snapshot!(case.name.as_str(), snapshot));
+
+    let codes = codes_of(&diagnostics);
+    assert!(
+        codes.contains(&case.code),
+        "tests/ui/{}: expected {} ({}) among the diagnostics, found {codes:?}",
+        case.name,
+        case.code,
+        case.code.title()
+    );
+}
+
+/// Every case, each checked even when an earlier one fails; the failures are
+/// listed at the end.
+#[test]
+fn ui() {
+    let cases = cases();
+    assert!(!cases.is_empty(), "no case in tests/ui");
+    let mut failed = Vec::new();
+    for case in &cases {
+        if catch_unwind(AssertUnwindSafe(|| run_case(case))).is_err() {
+            failed.push(case.name.clone());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} UI cases failed (see above): {}",
+        failed.len(),
+        cases.len(),
+        failed.join(", ")
+    );
+}
+
+#[test]
+fn every_code_has_a_case() {
+    let cases = cases();
+    let missing: Vec<String> = Code::ALL
+        .iter()
+        .filter(|code| !cases.iter().any(|c| c.code == **code))
+        .map(|code| format!("{code} ({})", code.title()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no tests/ui/<CODE>-<slug> directory for: {}",
+        missing.join(", ")
+    );
+}
+
+/// A snapshot left behind by a renamed or deleted case would never be
+/// checked again; it must go with its case.
+#[test]
+fn every_snapshot_has_a_case() {
+    let names: Vec<String> = cases().into_iter().map(|c| c.name).collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let orphans: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter_map(|file| {
+                    let case = file.strip_prefix("ui__")?.strip_suffix(".snap")?;
+                    (!names.iter().any(|n| n == case)).then_some(file)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a tests/ui case (delete them): {}",
+        orphans.join(", ")
+    );
+}
+
+// ---- explanations ----
+
+/// The first ```envspec block after the line `heading`, before the next `## `.
+fn block_under<'t>(text: &'t str, heading: &str) -> Option<&'t str> {
+    let mut offset = 0;
+    let mut in_section = false;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let end = offset + line.len();
+        let trimmed = line.trim_end();
+        match start {
+            Some(start) if trimmed == "```" => return Some(&text[start..offset]),
+            Some(_) => {}
+            None if trimmed == heading => in_section = true,
+            None if in_section && trimmed.starts_with("## ") => return None,
+            None if in_section && trimmed == "```envspec" => start = Some(end),
+            None => {}
+        }
+        offset = end;
+    }
+    None
+}
+
+/// Whether `snippet` has a top-level declaration starting with `keyword`.
+fn declares(snippet: &str, keyword: &str) -> bool {
+    snippet.lines().any(|line| {
+        line.strip_prefix(keyword)
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+    })
+}
+
+/// A snippet as a whole spec: a platform and a chart repository `stable` are
+/// added when the snippet declares none, so that examples can stay short.
+fn as_spec(snippet: &str) -> String {
+    let mut spec = String::new();
+    if !declares(snippet, "platform") {
+        spec.push_str("platform p { }\n");
+    }
+    if !declares(snippet, "helm_repo") && snippet.contains("stable/") {
+        spec.push_str("helm_repo stable = \"https://charts.example.com/stable\"\n");
+    }
+    spec.push_str(snippet);
+    spec
+}
+
+/// Compiles one explanation snippet. E0102's example is about a file that is
+/// not UTF-8, which Markdown cannot show as it is: as the explanation says, it
+/// was saved as Latin-1, so it is compiled from those bytes.
+fn compile_snippet(code: Code, snippet: &str, latin1: bool) -> (Sources, Vec<Diagnostic>) {
+    let spec = as_spec(snippet);
+    let bytes = if latin1 {
+        assert_eq!(code, Code::E0102, "only E0102 is compiled from Latin-1");
+        spec.chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
+            .collect()
+    } else {
+        spec.into_bytes()
+    };
+    let mut sources = Sources::new();
+    sources.add(source_file(PathBuf::from("example.env"), bytes));
+    let (_model, diagnostics) = envspec::compile(&sources);
+    (sources, diagnostics)
+}
+
+/// Every fault of one explanation, empty when it is right.
+fn explanation_faults(code: Code) -> Vec<String> {
+    let text = code.explanation();
+    let mut faults = Vec::new();
+    if text.trim() == "TODO" {
+        return vec!["is still TODO".into()];
+    }
+    let title = format!("# {code}: {}", code.title());
+    if text.lines().next() != Some(title.as_str()) {
+        faults.push(format!("does not start with the line `{title}`"));
+    }
+    match block_under(text, "## Example") {
+        None => faults.push("has no ```envspec block under `## Example`".into()),
+        Some(example) => {
+            let (sources, diagnostics) = compile_snippet(code, example, code == Code::E0102);
+            if !codes_of(&diagnostics).contains(&code) {
+                faults.push(format!(
+                    "its example does not produce {code}; it produces:\n{}",
+                    render(&sources, &diagnostics)
+                ));
+            }
+        }
+    }
+    match block_under(text, "## Fix") {
+        None => faults.push("has no ```envspec block under `## Fix`".into()),
+        Some(fix) => {
+            let (sources, diagnostics) = compile_snippet(code, fix, false);
+            if diagnostics.iter().any(|d| d.is_error() || d.code == code) {
+                faults.push(format!(
+                    "its fix does not compile cleanly:\n{}",
+                    render(&sources, &diagnostics)
+                ));
+            }
+        }
+    }
+    faults
+}
+
+#[test]
+fn every_code_is_explained() {
+    let mut report = String::new();
+    for code in Code::ALL {
+        for fault in explanation_faults(*code) {
+            report.push_str(&format!("src/diag/explain/{code}.md {fault}\n"));
+        }
+    }
+    assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn snippet_helpers() {
+    let text =
+        "# X\n\n## Example\n\ntext\n\n```envspec\na\nb\n```\n\n## Fix\n\n```envspec\nc\n```\n";
+    assert_eq!(block_under(text, "## Example"), Some("a\nb\n"));
+    assert_eq!(block_under(text, "## Fix"), Some("c\n"));
+    assert_eq!(block_under(text, "## Notes"), None);
+    assert_eq!(
+        block_under("## Example\n\n## Fix\n```envspec\nc\n```\n", "## Example"),
+        None
+    );
+    assert!(declares("platform p { }", "platform"));
+    assert!(!declares("# platform p { }\n  platforms", "platform"));
+    assert!(as_spec("app web { }").starts_with("platform p { }\n"));
+    assert!(as_spec("platform q { }\nchart = stable/x").contains("helm_repo stable"));
+    assert!(
+        !as_spec("platform q { }\nhelm_repo stable = \"x\"\nstable/x")
+            .contains("charts.example.com")
+    );
+}
