@@ -27,16 +27,15 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
     for (id, file) in sources.iter() {
         if let Some(offset) = file.invalid_utf8_at {
             syntax_failed = true;
+            let (line, column) = file.line_column(offset);
+            let end = offset + file.text[offset..].chars().next().map_or(0, char::len_utf8);
             diagnostics.push(
                 Diagnostic::new(
                     diag::Code::E0102,
-                    format!(
-                        "`{}` is not valid UTF-8 (first bad byte at offset {offset})",
-                        file.display_path()
-                    ),
+                    format!("`{}` is not valid UTF-8 (line {line}, column {column})", file.display_path()),
                 )
-                .at(source::Span::new(id, 0, 0), "in this file")
-                .help("save the file as UTF-8"),
+                .at(source::Span::new(id, offset, end), "not UTF-8")
+                .help("save the file as UTF-8; an editor or `iconv -f latin1 -t utf-8` converts a Latin-1 file"),
             );
             continue;
         }
@@ -55,16 +54,17 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
     };
     dedup(&mut diagnostics);
     diag::sort(&mut diagnostics);
+    let model = model.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     (model, diagnostics)
 }
 
 /// One value checked once per environment yields the same error each time:
-/// keep the first diagnostic of each code at each place.
+/// keep one of each.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|d| {
         let labels: Vec<_> = d.labels.iter().map(|l| l.span).collect();
-        seen.insert((d.code, labels))
+        seen.insert((d.code, labels, d.message.clone()))
     });
 }
 pub mod promote;

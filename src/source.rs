@@ -68,11 +68,25 @@ impl SourceFile {
         }
     }
 
-    /// A file whose bytes are not UTF-8: kept without text, to be reported.
-    pub fn invalid_utf8(path: impl Into<PathBuf>, valid_up_to: usize) -> Self {
+    /// A file read from disk: its text, or, when the bytes are not UTF-8, a
+    /// file marked to be reported (a byte-order mark stays: the grammar reads
+    /// it as whitespace, so byte offsets are offsets into the file).
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceFile::new(path, text),
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                SourceFile::invalid_utf8(path, error.as_bytes(), valid_up_to)
+            }
+        }
+    }
+
+    /// A file whose bytes are not UTF-8, to be reported: its text with
+    /// invalid bytes replaced (for the snippet) and the offset of the first.
+    pub fn invalid_utf8(path: impl Into<PathBuf>, bytes: &[u8], valid_up_to: usize) -> Self {
         SourceFile {
             invalid_utf8_at: Some(valid_up_to),
-            ..SourceFile::new(path, String::new())
+            ..SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned())
         }
     }
 

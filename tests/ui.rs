@@ -92,18 +92,6 @@ fn env_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// A file as the command line loads it: a byte-order mark is dropped, and a
-/// file that is not UTF-8 is kept without text, to be reported as E0102.
-fn source_file(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
-    match String::from_utf8(bytes) {
-        Ok(text) => match text.strip_prefix('\u{feff}') {
-            Some(rest) => SourceFile::new(path, rest),
-            None => SourceFile::new(path, text),
-        },
-        Err(error) => SourceFile::invalid_utf8(path, error.utf8_error().valid_up_to()),
-    }
-}
-
 /// The diagnostics as the terminal shows them, without colour, separated by
 /// a blank line as on the command line. Trailing spaces are dropped from
 /// every line: invisible, and noise in diffs.
@@ -137,7 +125,7 @@ fn run_case(case: &Case) {
     for path in env_files(&case.dir) {
         let bytes = std::fs::read(case.dir.join(&path))
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let file = source_file(path, bytes.clone());
+        let file = SourceFile::from_bytes(path, bytes.clone());
         shown.push_str(&format!("//- {}", file.display_path()));
         if file.invalid_utf8_at.is_some() {
             shown.push_str("  (not UTF-8; bad bytes shown as U+FFFD)");
@@ -303,7 +291,7 @@ fn compile_snippet(code: Code, snippet: &str, latin1: bool) -> (Sources, Vec<Dia
         spec.into_bytes()
     };
     let mut sources = Sources::new();
-    sources.add(source_file(PathBuf::from("example.env"), bytes));
+    sources.add(SourceFile::from_bytes(PathBuf::from("example.env"), bytes));
     let (_model, diagnostics) = envspec::compile(&sources);
     (sources, diagnostics)
 }

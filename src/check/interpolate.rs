@@ -14,17 +14,28 @@ pub struct Context<'c> {
     pub env: Option<&'c str>,
     pub app: Option<&'c str>,
     pub namespace: Option<&'c str>,
+    /// Checked on its own although deployments check it too, with the real
+    /// values: then values with variables are left to them.
+    pub standalone: bool,
 }
 
 impl<'c> Context<'c> {
-    /// The context of a declaration checked on its own, outside any environment.
-    pub fn standalone(platform: &'c str, decl: &'c BlockDecl) -> Self {
+    /// The context of a declaration checked on its own, outside any
+    /// environment; `deployed` says whether deployments check it too.
+    pub fn standalone(platform: &'c str, decl: &'c BlockDecl, deployed: bool) -> Self {
         Context {
             platform,
             env: (decl.kind == DeclKind::Environment).then_some(decl.name.text.as_str()),
             app: (decl.kind == DeclKind::App).then_some(decl.name.text.as_str()),
             namespace: None,
+            standalone: deployed,
         }
+    }
+
+    /// Whether a string's expanded value should be judged here: not when
+    /// checked on its own and it holds variables.
+    pub fn judges(&self, raw: &str) -> bool {
+        !(self.standalone && raw.contains('{'))
     }
 
     fn lookup(&self, name: &str) -> Option<&'c str> {
@@ -116,6 +127,7 @@ mod tests {
             env: Some("prod"),
             app: Some("web"),
             namespace: Some("prod-ns"),
+            standalone: false,
         };
         let mut diagnostics = Vec::new();
         context

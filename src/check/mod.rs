@@ -35,7 +35,6 @@ pub fn check(
     sources: &Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Model> {
-    let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut checker = Checker {
         resolved,
         sources,
@@ -51,24 +50,25 @@ pub fn check(
     // After the environments, so that an error found in a deployment (with
     // real interpolated values) is the one kept when both report it.
     checker.declarations();
-    checker.unused_declarations();
     let compiled_rules = rules::compile(&resolved.rules, checker.diagnostics);
     let promotion = promotion::steps(resolved, sources, checker.diagnostics);
-    let errors = checker.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before;
-    if errors || platform.is_none() {
-        return None;
-    }
+    // Promotion invariants, rules and unused-declaration warnings judge the
+    // whole spec: on a half-valid one (including name errors from resolve)
+    // they would only add noise.
+    let platform = platform.filter(|_| !has_errors(checker.diagnostics))?;
+    checker.unused_declarations();
     let model = Model {
-        platform: platform.expect("checked above"),
+        platform,
         environments,
         promotion,
     };
     promotion::invariants(&model, diagnostics);
     rules::evaluate(&compiled_rules, &model, diagnostics);
-    if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
-        return None;
-    }
-    Some(model)
+    (!has_errors(diagnostics)).then_some(model)
+}
+
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
 }
 
 struct Checker<'r, 'a, 'd> {
@@ -140,20 +140,21 @@ impl<'a> Checker<'_, 'a, '_> {
 
     fn declaration(&mut self, decl: &'a BlockDecl) {
         let kind = decl.kind;
-        if kind != DeclKind::Environment {
+        self.misplaced_deploys(&decl.body, kind == DeclKind::Environment);
+        if kind == DeclKind::Environment {
             for deploy in &decl.body.deploys {
-                self.push(
-                    Diagnostic::new(
-                        Code::E0317,
-                        format!(
-                            "`deploy` is not allowed in {} `{}`",
-                            kind.keyword(),
-                            decl.name.text
-                        ),
-                    )
-                    .at(deploy.span, "only environments deploy apps")
-                    .help("move this `deploy` into an `environment` block"),
+                let Some(overrides) = &deploy.overrides else {
+                    continue;
+                };
+                let mut settings = Settings::new();
+                resolve::merge::layer(
+                    &mut settings,
+                    overrides,
+                    &Origin::Environment(decl.name.text.clone()),
                 );
+                for setting in settings.values() {
+                    self.known_field(DeclKind::App, setting);
+                }
             }
         }
         if kind == DeclKind::App
@@ -185,7 +186,11 @@ impl<'a> Checker<'_, 'a, '_> {
             );
         }
         let settings = own_settings(decl);
-        let context = Context::standalone(self.platform_name(), decl);
+        let context = Context::standalone(
+            self.platform_name(),
+            decl,
+            self.checked_by_deployments(decl),
+        );
         for setting in settings.values() {
             let Some(spec) = self.known_field(kind, setting) else {
                 continue;
@@ -197,6 +202,72 @@ impl<'a> Checker<'_, 'a, '_> {
         {
             let _ = self.layout(paths);
         }
+    }
+
+    /// `deploy` belongs at the top of an environment's body, nowhere else.
+    fn misplaced_deploys(&mut self, block: &crate::syntax::ast::Block, allowed_here: bool) {
+        for deploy in &block.deploys {
+            if !allowed_here {
+                self.push(
+                    Diagnostic::new(
+                        Code::E0317,
+                        "`deploy` is only allowed directly in an environment",
+                    )
+                    .at(deploy.span, "not allowed here")
+                    .help("move this `deploy` into an `environment` block"),
+                );
+            }
+            if let Some(overrides) = &deploy.overrides {
+                self.misplaced_deploys(overrides, false);
+            }
+        }
+        for field in &block.fields {
+            self.misplaced_deploys_in(&field.value);
+        }
+    }
+
+    fn misplaced_deploys_in(&mut self, value: &Value) {
+        match &value.kind {
+            ValueKind::Map(block) => self.misplaced_deploys(block, false),
+            ValueKind::List(items) | ValueKind::Call { args: items, .. } => {
+                for item in items {
+                    self.misplaced_deploys_in(item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether every value of `decl` is also checked in some deployment: a
+    /// deployed app, or a template such an app inherits from.
+    fn checked_by_deployments(&self, decl: &BlockDecl) -> bool {
+        let resolved = self.resolved;
+        resolved
+            .environments
+            .values()
+            .flat_map(|e| &e.deployments)
+            .any(|d| match decl.kind {
+                DeclKind::App => std::ptr::eq(d.app, decl),
+                DeclKind::Template => {
+                    let mut parent = d.app.parent.as_ref();
+                    let mut seen = 0;
+                    while let Some(name) = parent {
+                        if name.text == decl.name.text {
+                            return true;
+                        }
+                        seen += 1;
+                        if seen > resolved.templates.len() {
+                            break; // a cycle, reported by resolve
+                        }
+                        parent = resolved
+                            .templates
+                            .get(name.text.as_str())
+                            .and_then(|t| t.parent.as_ref());
+                    }
+                    false
+                }
+                _ => false,
+            })
     }
 
     fn platform_name(&self) -> &'a str {
@@ -600,6 +671,9 @@ impl<'a> Checker<'_, 'a, '_> {
             }
             ValueKind::Str(raw) => {
                 let tag = context.interpolate(raw, value.span, self.diagnostics)?;
+                if !context.judges(raw) {
+                    return Some(Text::Literal(tag));
+                }
                 match validate::image_tag(&tag) {
                     Ok(()) => Some(Text::Literal(tag)),
                     Err(help) => {
@@ -619,6 +693,18 @@ impl<'a> Checker<'_, 'a, '_> {
                 self.unknown_function(function, &["env_var"]);
                 None
             }
+            ValueKind::Number(n) if context.app.is_some() && !context.standalone => {
+                // Most likely `deploy app @ 1.4`: the number lexer stops at a second dot.
+                self.push(
+                    Diagnostic::new(
+                        Code::E0302,
+                        format!("the release `{n}` must be a quoted string"),
+                    )
+                    .at(value.span, "expected a string such as \"1.4.2\"")
+                    .help(format!("quote it: @ \"{n}\"")),
+                );
+                None
+            }
             other => {
                 self.type_error("tag", FieldType::ImageTag, value.span, other);
                 None
@@ -636,26 +722,46 @@ impl<'a> Checker<'_, 'a, '_> {
                 return None;
             }
         };
-        match text.split_once('/') {
-            Some((repo, name))
-                if !name.is_empty()
-                    && !name.contains('/')
-                    && validate::dns_label(name, 63).is_ok() =>
-            {
-                Some(ChartRef {
-                    repo: repo.to_string(),
-                    name: name.to_string(),
-                })
-            }
-            _ => {
-                self.push(
-                    Diagnostic::new(Code::E0302, format!("`{text}` is not a chart reference"))
-                        .at(value.span, "expected `repo/name`")
-                        .help("name the chart as REPO/CHART, with REPO declared by `helm_repo`, for example `stable/web-service`"),
-                );
-                None
-            }
+        let Some((repo, name)) = text
+            .split_once('/')
+            .filter(|(r, n)| !r.is_empty() && !n.is_empty() && !n.contains('/'))
+        else {
+            self.push(
+                Diagnostic::new(Code::E0302, format!("`{text}` is not a chart reference"))
+                    .at(value.span, "expected `repo/name`")
+                    .help("name the chart as REPO/CHART, with REPO declared by `helm_repo`, for example `stable/web-service`"),
+            );
+            return None;
+        };
+        if let Err(help) = validate::dns_label(name, 63) {
+            self.push(
+                Diagnostic::new(Code::E0302, format!("`{name}` is not a valid chart name"))
+                    .at(value.span, "invalid chart name")
+                    .help(format!("chart names follow Kubernetes names: {help}")),
+            );
+            return None;
         }
+        if !self.resolved.helm_repos.contains_key(repo) {
+            let span = match value.kind {
+                ValueKind::Reference(_) => Span {
+                    end: value.span.start + repo.len() as u32,
+                    ..value.span
+                },
+                _ => value.span,
+            };
+            let help = suggest::help_for(repo, self.resolved.helm_repos.keys().copied())
+                .unwrap_or_else(|| format!("declare it: helm_repo {repo} = \"https://...\""));
+            self.push(
+                Diagnostic::new(Code::E0204, format!("unknown helm repository `{repo}`"))
+                    .at(span, "no helm_repo has this name")
+                    .help(help),
+            );
+            return None;
+        }
+        Some(ChartRef {
+            repo: repo.to_string(),
+            name: name.to_string(),
+        })
     }
 
     fn chart_version(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<String> {
@@ -796,6 +902,9 @@ impl<'a> Checker<'_, 'a, '_> {
             let Some(host) = context.interpolate(&raw, item.span, self.diagnostics) else {
                 continue;
             };
+            if !context.judges(&raw) {
+                continue;
+            }
             match validate::host_name(&host) {
                 Ok(()) => hosts.push(Sourced {
                     value: host,
@@ -913,7 +1022,10 @@ impl<'a> Checker<'_, 'a, '_> {
             format!(
                 "`{}()` is not allowed here; this field takes {}",
                 function.text,
-                here.join(", ")
+                here.iter()
+                    .map(|f| signature(f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         } else {
             suggest::help_for(&function.text, known)
@@ -996,10 +1108,16 @@ impl<'a> Checker<'_, 'a, '_> {
                     .at(args[1].span, "unknown key")
                     .also(decl.name.span, format!("secret `{name}` is declared here"))
                     .maybe_help(suggest::help_for(&key, keys.iter().copied()).or_else(|| {
-                        Some(format!(
-                            "its keys are {}; add `{key}` to `keys` if the secret has it",
-                            keys.join(", ")
-                        ))
+                        Some(if keys.is_empty() {
+                            format!("the secret declares no keys; add them: keys = [\"{key}\"]")
+                        } else {
+                            let quoted: Vec<String> =
+                                keys.iter().map(|k| format!("`{k}`")).collect();
+                            format!(
+                                "its keys are {}; add `{key}` to `keys` if the secret has it",
+                                quoted.join(", ")
+                            )
+                        })
                     })),
             );
             return None;
@@ -1169,7 +1287,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn platform(&mut self) -> Option<Platform> {
         let decl = self.resolved.platform?;
         let settings = own_settings(decl);
-        let context = Context::standalone(&decl.name.text, decl);
+        let context = Context::standalone(&decl.name.text, decl, false);
         let text = |checker: &mut Self, name: &str| {
             let setting = settings.get(name)?;
             let spec = schema::find(DeclKind::Platform, name)?;
@@ -1197,7 +1315,7 @@ impl<'a> Checker<'_, 'a, '_> {
     ) -> Option<Environment> {
         let decl = environment.decl;
         let settings = own_settings(decl);
-        let context = Context::standalone(self.platform_name(), decl);
+        let context = Context::standalone(self.platform_name(), decl, false);
         let env_field =
             |n: &str| schema::find(DeclKind::Environment, n).expect("environment field");
         let kube_context = match settings.get("context") {
@@ -1251,9 +1369,14 @@ impl<'a> Checker<'_, 'a, '_> {
             if helm_repos.iter().any(|r| &r.name == repo) {
                 continue;
             }
-            let decl = self.resolved.helm_repos.get(repo.as_str())?;
+            // chart_ref() refused unknown repositories, with a diagnostic.
+            let decl = self
+                .resolved
+                .helm_repos
+                .get(repo.as_str())
+                .expect("checked by chart_ref");
             let ValueKind::Str(url) = &decl.url.kind else {
-                return None;
+                continue; // reported by the helm_repo check
             };
             helm_repos.push(HelmRepo {
                 name: repo.clone(),
@@ -1315,12 +1438,16 @@ impl<'a> Checker<'_, 'a, '_> {
             env: Some(env_name),
             app: Some(app_name),
             namespace: namespace.as_ref().map(|n| n.value.as_str()),
+            standalone: false,
         };
         let mut complete = true;
         let mut required = |checker: &mut Self, name: &str, what: &str, example: &str| {
             let found = settings.get(name);
             if found.is_none() {
                 complete = false;
+                if checker.resolved.incomplete_apps.contains(&app_name) {
+                    return None; // the broken template chain is reported
+                }
                 checker.push(
                     Diagnostic::new(Code::E0301, format!("app `{app_name}` has no `{name}`"))
                         .at(app.name.span, format!("`{name}` is required: {what}"))
@@ -1453,11 +1580,10 @@ impl<'a> Checker<'_, 'a, '_> {
             .and_then(|decl| own_settings(decl).get("paths").cloned())
             .and_then(|paths| self.layout(&paths))
             .unwrap_or_default();
-        self.value_collisions(&layout, &extra_values);
         if !complete {
             return None;
         }
-        Some(Release {
+        let release = Release {
             app: app_name.to_string(),
             declared_in: self.sources.get(app.name.span.file).display_path(),
             namespace: namespace?,
@@ -1480,7 +1606,9 @@ impl<'a> Checker<'_, 'a, '_> {
             hotfix,
             extra_values,
             layout,
-        })
+        };
+        self.value_collisions(&release);
+        Some(release)
     }
 
     /// A hotfix marker: only in a `deploy`, with a reason.
@@ -1550,31 +1678,69 @@ impl<'a> Checker<'_, 'a, '_> {
         }
     }
 
-    fn value_collisions(&mut self, layout: &ValuesLayout, extra: &[(String, Sourced<Extra>)]) {
-        let typed = [
-            ("image", &layout.image),
-            ("tag", &layout.tag),
-            ("replicas", &layout.replicas),
-            ("port", &layout.port),
-            ("ports", &layout.ports),
-            ("resources", &layout.resources),
-            ("ingress", &layout.ingress),
-            ("env", &layout.env),
+    /// Chart values may add to what the typed fields write, never overwrite it.
+    fn value_collisions(&mut self, release: &Release) {
+        let layout = &release.layout;
+        let r = &release.resources;
+        let resource = |part: &str| format!("{}.{part}", layout.resources);
+        let mut typed: Vec<(String, &str)> = vec![
+            (layout.image.clone(), "`image`"),
+            (layout.tag.clone(), "the version in `deploy APP @ \"TAG\"`"),
         ];
-        for (key, value) in extra {
+        let mut add = |set: bool, path: String, field: &'static str| {
+            if set {
+                typed.push((path, field));
+            }
+        };
+        add(
+            release.replicas.is_some(),
+            layout.replicas.clone(),
+            "`replicas`",
+        );
+        add(
+            !release.ports.is_empty(),
+            layout.port.clone(),
+            "`port` or `ports`",
+        );
+        add(release.ports.len() > 1, layout.ports.clone(), "`ports`");
+        add(r.cpu_request.is_some(), resource("requests.cpu"), "`cpu`");
+        add(
+            r.memory_request.is_some(),
+            resource("requests.memory"),
+            "`memory`",
+        );
+        add(r.cpu_limit.is_some(), resource("limits.cpu"), "`cpu_limit`");
+        add(
+            r.memory_limit.is_some(),
+            resource("limits.memory"),
+            "`memory_limit` (or `memory`)",
+        );
+        add(
+            !release.hosts.is_empty(),
+            format!("{}.enabled", layout.ingress),
+            "`host` or `hosts`",
+        );
+        add(
+            !release.hosts.is_empty(),
+            format!("{}.hosts", layout.ingress),
+            "`host` or `hosts`",
+        );
+        add(!release.env.is_empty(), layout.env.clone(), "`env`");
+        let below = |path: &str, prefix: &str| {
+            path.starts_with(prefix) && path[prefix.len()..].starts_with('.')
+        };
+        for (key, value) in &release.extra_values {
             let mut paths = Vec::new();
             leaf_paths(key, &value.value, &mut paths);
             for path in paths {
-                let clash = typed.iter().find(|(_, typed_path)| {
-                    path == **typed_path
-                        || path.starts_with(&format!("{typed_path}."))
-                        || typed_path.starts_with(&format!("{path}."))
+                let clash = typed.iter().find(|(typed_path, _)| {
+                    path == *typed_path || below(&path, typed_path) || below(typed_path, &path)
                 });
-                if let Some((field, typed_path)) = clash {
+                if let Some((typed_path, field)) = clash {
                     self.push(
-                        Diagnostic::new(Code::E0316, format!("chart value `{path}` is set by the typed field `{field}`"))
-                            .at(value.provenance.span, format!("`{typed_path}` comes from `{field}`"))
-                            .help(format!("set `{field}` instead, so it is type-checked and overridable per environment")),
+                        Diagnostic::new(Code::E0316, format!("chart value `{path}` is written by {field}"))
+                            .at(value.provenance.span, format!("`{typed_path}` comes from {field}"))
+                            .help(format!("set {field} instead, so it is type-checked and can differ per environment")),
                     );
                 }
             }
@@ -1662,9 +1828,10 @@ fn rank(origin: &Origin) -> u8 {
     }
 }
 
+/// The dotted paths of the values a chart value sets; an empty block sets none.
 fn leaf_paths(prefix: &str, value: &Extra, out: &mut Vec<String>) {
     match value {
-        Extra::Map(entries) if !entries.is_empty() => {
+        Extra::Map(entries) => {
             for (key, inner) in entries {
                 leaf_paths(&format!("{prefix}.{key}"), inner, out);
             }
@@ -1685,6 +1852,14 @@ fn empty_block(span: Span) -> crate::syntax::ast::Block {
         fields: Vec::new(),
         deploys: Vec::new(),
         span,
+    }
+}
+
+/// How a function is written, for help lines.
+fn signature(function: &str) -> &'static str {
+    match function {
+        "secret" => "secret(\"name\", \"key\")",
+        _ => "env_var(\"NAME\")",
     }
 }
 

@@ -237,12 +237,14 @@ fn check_not_newer(
         Some(Ordering::Greater) => problems.push((
             release.tag.provenance.span,
             format!("image tag `{ours}` is newer than `{theirs}` in `{upstream}`"),
+            true,
         )),
         None if ours != theirs => problems.push((
             release.tag.provenance.span,
             format!(
                 "image tag `{ours}` is not a version, so it must equal `{theirs}` in `{upstream}`"
             ),
+            false,
         )),
         _ => {}
     }
@@ -251,15 +253,21 @@ fn check_not_newer(
         problems.push((
             release.chart_version.provenance.span,
             format!("chart version `{ours}` is newer than `{theirs}` in `{upstream}`"),
+            true,
         ));
     }
-    for (span, message) in problems {
+    for (span, message, ahead) in problems {
+        let (relation, label) = if ahead {
+            ("is ahead of", "ahead of the upstream")
+        } else {
+            ("does not match", "differs from the upstream")
+        };
         diagnostics.push(
             Diagnostic::new(
                 Code::E0405,
-                format!("`{}` in `{env}` is ahead of its upstream: {message}", release.app),
+                format!("`{}` in `{env}` {relation} its upstream: {message}", release.app),
             )
-            .at(span, "ahead of the upstream")
+            .at(span, label)
             .also(step.span, "the step that feeds this environment")
             .help(format!(
                 "promote it through `{upstream}` first (`envspec promote {upstream} {env} --app {}`), or mark an emergency release with `hotfix = \"INCIDENT\"`",

@@ -368,7 +368,14 @@ fn literal(
         (ValueKind::Bool(b), Ty::Bool) => Some(RValue::Bool(*b)),
         (ValueKind::Number(n), Ty::Int) => match n.parse::<i64>() {
             Ok(i) => Some(RValue::Int(i)),
-            Err(_) => mismatch(diagnostics, Some("a whole number without a unit".into())),
+            Err(_) => {
+                diagnostics.push(ill_typed(
+                    value.span,
+                    format!("`{n}` is not a whole number"),
+                    Some("this field is a plain count, without a unit".into()),
+                ));
+                None
+            }
         },
         (ValueKind::Number(n), Ty::Memory | Ty::Cpu) => {
             let dimension = if *expected == Ty::Memory {
@@ -455,8 +462,8 @@ pub fn evaluate(rules: &[CompiledRule], model: &Model, diagnostics: &mut Vec<Dia
                             }
                             None if reader.value(field) == RValue::Unset => {
                                 diagnostic = diagnostic.also(
-                                    release_span(release),
-                                    format!("`{field}` is not set for `{}`", release.app),
+                                    release.tag.provenance.span,
+                                    format!("`{field}` is not set for `{}` here", release.app),
                                 );
                             }
                             None => {}
@@ -470,10 +477,6 @@ pub fn evaluate(rules: &[CompiledRule], model: &Model, diagnostics: &mut Vec<Dia
             }
         }
     }
-}
-
-fn release_span(release: &Release) -> Span {
-    release.image.provenance.span
 }
 
 fn collect_fields<'p>(predicate: &'p Predicate, out: &mut Vec<&'p str>) {

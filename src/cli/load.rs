@@ -36,18 +36,9 @@ pub fn load_spec(dir: &Path) -> Result<Sources, String> {
                 io_reason(&e)
             )
         })?;
-        sources.add(source_file(relative, bytes));
+        sources.add(SourceFile::from_bytes(relative, bytes));
     }
     Ok(sources)
-}
-
-/// A loaded file, or one marked as not UTF-8. A byte-order mark stays: the
-/// grammar reads it as whitespace, so byte offsets are offsets into the file.
-pub fn source_file(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
-    match String::from_utf8(bytes) {
-        Ok(text) => SourceFile::new(path, text),
-        Err(error) => SourceFile::invalid_utf8(path, error.utf8_error().valid_up_to()),
-    }
 }
 
 fn collect(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -361,7 +361,10 @@ fn load_base(dir: &Path, base: &str) -> Result<Sources, String> {
     }
     for relative in paths {
         let bytes = git(&["show", &format!("{base}:{prefix}{relative}")])?;
-        sources.add(load::source_file(PathBuf::from(relative), bytes));
+        sources.add(crate::source::SourceFile::from_bytes(
+            PathBuf::from(relative),
+            bytes,
+        ));
     }
     Ok(sources)
 }

@@ -199,17 +199,15 @@ fn settings_diff(
             remove_path(&mut doc, &release.layout.tag);
             flatten("values", &doc, &mut out);
         }
-        if let Some(dsf) = files.iter().find(|f| f.path == emit::dsf_path(&env.name)) {
-            if let Yaml::Map(top) = &dsf.document {
-                if let Some((_, Yaml::Map(apps))) = top.iter().find(|(k, _)| k == "apps") {
-                    if let Some((_, app)) = apps.iter().find(|(k, _)| *k == release.app) {
-                        let mut app = app.clone();
-                        remove_path(&mut app, "version");
-                        remove_path(&mut app, &format!("setString.{}", release.layout.tag));
-                        flatten("helmsman", &app, &mut out);
-                    }
-                }
-            }
+        if let Some(dsf) = files.iter().find(|f| f.path == emit::dsf_path(&env.name))
+            && let Yaml::Map(top) = &dsf.document
+            && let Some((_, Yaml::Map(apps))) = top.iter().find(|(k, _)| k == "apps")
+            && let Some((_, app)) = apps.iter().find(|(k, _)| *k == release.app)
+        {
+            let mut app = app.clone();
+            remove_path(&mut app, "version");
+            remove_path(&mut app, &format!("setString.{}", release.layout.tag));
+            flatten("helmsman", &app, &mut out);
         }
         out
     };

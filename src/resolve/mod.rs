@@ -32,6 +32,9 @@ pub struct Resolved<'a> {
     /// Promotion steps of every `promotion` block whose environments exist,
     /// in source order.
     pub steps: Vec<&'a Step>,
+    /// Apps whose template chain is broken (unknown parent, cycle): their
+    /// missing fields are a consequence, not worth reporting again.
+    pub incomplete_apps: Vec<&'a str>,
 }
 
 /// An environment with each app it deploys, settings merged.
@@ -101,7 +104,8 @@ pub fn resolve<'a>(files: &'a [ast::File], diagnostics: &mut Vec<Diagnostic>) ->
     resolved.helm_repos.sort_unstable_keys();
     resolved.platform = check_platform(&mut platforms, files, diagnostics);
 
-    let ancestry = template_ancestry(&resolved, diagnostics);
+    let (ancestry, incomplete_apps) = template_ancestry(&resolved, diagnostics);
+    resolved.incomplete_apps = incomplete_apps;
     check_chart_repos(&resolved, diagnostics);
     for (name, decl) in &environments {
         let environment = resolve_environment(&resolved, &ancestry, decl, diagnostics);
@@ -204,12 +208,14 @@ type Ancestry<'a> = IndexMap<(&'a str, DeclKind), Vec<&'a BlockDecl>>;
 fn template_ancestry<'a>(
     resolved: &Resolved<'a>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Ancestry<'a> {
+) -> (Ancestry<'a>, Vec<&'a str>) {
     let mut ancestry = Ancestry::new();
+    let mut incomplete = Vec::new();
     let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
     for decl in resolved.templates.values().chain(resolved.apps.values()) {
         let mut chain: Vec<&BlockDecl> = Vec::new();
         let mut current = decl.parent.as_ref();
+        let mut broken = false;
         while let Some(parent) = current {
             let Some(template) = resolved.templates.get(parent.text.as_str()) else {
                 let mut diagnostic =
@@ -227,6 +233,7 @@ fn template_ancestry<'a>(
                     ))
                 };
                 diagnostics.push(diagnostic);
+                broken = true;
                 break;
             };
             if std::ptr::eq(*template, *decl) || chain.iter().any(|c| std::ptr::eq(*c, *template)) {
@@ -251,39 +258,32 @@ fn template_ancestry<'a>(
                     );
                     reported_cycles.push(members);
                 }
+                broken = true;
                 break;
             }
             chain.push(template);
             current = template.parent.as_ref();
         }
         chain.reverse();
+        if broken && decl.kind == DeclKind::App {
+            incomplete.push(decl.name.text.as_str());
+        }
         ancestry.insert((decl.name.text.as_str(), decl.kind), chain);
     }
-    ancestry
+    (ancestry, incomplete)
 }
 
+/// A chart declaration names its repository; chart references in apps are
+/// checked with their values, by `check`.
 fn check_chart_repos(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let from_fields = resolved
-        .templates
-        .values()
-        .chain(resolved.apps.values())
-        .filter_map(|d| d.body.fields.iter().find(|f| f.key.text == "chart"))
-        .filter_map(|f| match &f.value.kind {
-            ValueKind::Reference(r) => Some((r.as_str(), f.value.span)),
-            _ => None,
-        });
-    let from_chart_decls = resolved
-        .charts
-        .values()
-        .map(|c| (c.name.text.as_str(), c.name.span));
-    for (reference, span) in from_fields.chain(from_chart_decls) {
-        let Some((repo, _chart)) = reference.split_once('/') else {
+    for chart in resolved.charts.values() {
+        let Some((repo, _chart)) = chart.name.text.split_once('/') else {
             continue;
         };
         if !resolved.helm_repos.contains_key(repo) {
             let span = Span {
-                end: span.start + repo.len() as u32,
-                ..span
+                end: chart.name.span.start + repo.len() as u32,
+                ..chart.name.span
             };
             let help = suggest::help_for(repo, resolved.helm_repos.keys().copied())
                 .unwrap_or_else(|| format!("declare it: helm_repo {repo} = \"https://...\""));

@@ -223,6 +223,8 @@ impl Lowerer<'_> {
         let start = inner.as_span().start();
         let raw = inner.as_str();
         let mut out = String::with_capacity(raw.len());
+        // One report per string: a regex full of `\d` is one mistake.
+        let mut reported = false;
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {
             if c != '\\' {
@@ -246,13 +248,19 @@ impl Lowerer<'_> {
                         }
                     }
                     None => {
-                        self.bad_escape(start + i, start + j + escaped.len_utf8(), "\\u");
+                        if !reported {
+                            self.bad_escape(start + i, start + j + escaped.len_utf8(), "\\u");
+                            reported = true;
+                        }
                         out.push_str("\\u");
                     }
                 },
                 other => {
                     let end = start + j + other.len_utf8();
-                    self.bad_escape(start + i, end, &format!("\\{other}"));
+                    if !reported {
+                        self.bad_escape(start + i, end, &format!("\\{other}"));
+                        reported = true;
+                    }
                     out.push('\\');
                     out.push(other);
                 }

@@ -71,16 +71,16 @@ fn lowercase_code_is_accepted() {
 #[test]
 fn unknown_code_is_a_usage_error_with_a_suggestion() {
     Test::new()
-        .args(["explain", "E0330"])
+        .args(["explain", "E0333"])
         .run()
         .status(2)
         .stdout("")
-        .stderr("error: `E0330` is not a diagnostic code; did you mean `E0310`?\n");
+        .stderr("error: `E0333` is not a diagnostic code; did you mean `E0303`?\n");
     Test::new()
         .args(["explain", "e0330"])
         .run()
         .status(2)
-        .stderr_contains("did you mean `E0310`?");
+        .stderr_contains("did you mean `E0303`?");
 }
 
 #[test]

@@ -102,7 +102,7 @@ fn non_utf8_file_is_error_e0102() {
         .status(1)
         .stdout("")
         .stderr_contains("E0102")
-        .stderr_contains("`latin1.env` is not valid UTF-8 (first bad byte at offset 5)")
+        .stderr_contains("`latin1.env` is not valid UTF-8 (line 1, column 6)")
         .stderr_contains("nothing written");
     assert!(!test.exists("out"));
 
@@ -112,7 +112,11 @@ fn non_utf8_file_is_error_e0102() {
     let value: Value = serde_json::from_str(output.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(value["code"], "E0102");
     assert_eq!(value["file"], "latin1.env");
-    assert_eq!(value["line"], 1);
+    assert_eq!(
+        (value["line"].clone(), value["column"].clone()),
+        (1.into(), 6.into())
+    );
+    assert_eq!(value["start"], 5);
 }
 
 #[test]
