@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::model::{
     ChartRef, EnvSource, EnvVar, Environment, Extra, HelmRepo, Model, Platform, Port, Provenance,
-    Release, Resources, Sourced, Text, ValuesLayout,
+    Release, Resources, Sourced, Text, Travelling, ValuesLayout,
 };
 use crate::resolve::{self, Merged, Origin, Resolved, Setting, Settings};
 use crate::source::{Sources, Span};
@@ -352,6 +352,7 @@ impl<'a> Checker<'_, 'a, '_> {
             FieldType::Registry => drop(self.registry(spec, setting)),
             FieldType::Paths => drop(self.layout(setting)),
             FieldType::Keys => drop(self.keys(spec, setting)),
+            FieldType::Travels => drop(self.travels(spec, setting)),
         }
     }
 
@@ -858,6 +859,29 @@ impl<'a> Checker<'_, 'a, '_> {
             }
         }
         Some(apps)
+    }
+
+    /// `travels = [...]`: paths into `env` or `values`.
+    fn travels(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Vec<String>> {
+        let value = self.scalar(spec, setting)?;
+        let items = self.list(spec, value)?;
+        let mut paths = Vec::new();
+        for item in items {
+            let Some(path) = self.string_value(item, FieldType::Text, spec.name) else {
+                continue;
+            };
+            let root = path.split('.').next().unwrap_or_default();
+            if !["env", "values"].contains(&root) || path.split('.').any(str::is_empty) {
+                self.push(
+                    Diagnostic::new(Code::E0302, format!("`{path}` cannot travel with a release"))
+                        .at(item.span, "expected a path into `env` or `values`")
+                        .help("image tags and chart versions always travel; of the other settings, `env` and `values` entries can, as \"env.NAME\" or \"values.PATH\""),
+                );
+                continue;
+            }
+            paths.push(path);
+        }
+        Some(paths)
     }
 
     fn keys(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Vec<String>> {
@@ -1570,6 +1594,19 @@ impl<'a> Checker<'_, 'a, '_> {
         let hotfix = settings
             .get("hotfix")
             .and_then(|s| self.hotfix(s, &context));
+        let travelling = settings
+            .get("travels")
+            .and_then(|s| self.travels(field("travels"), s))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|path| Travelling {
+                value: setting_at(settings, &path).map(|s| Sourced {
+                    value: setting_text(s, self.sources),
+                    provenance: provenance(s),
+                }),
+                path,
+            })
+            .collect();
         let extra_values = settings
             .get("values")
             .and_then(|s| self.extra_values(field("values"), s, &context))
@@ -1604,6 +1641,7 @@ impl<'a> Checker<'_, 'a, '_> {
             wait,
             freeze,
             hotfix,
+            travelling,
             extra_values,
             layout,
         };
@@ -1852,6 +1890,41 @@ fn empty_block(span: Span) -> crate::syntax::ast::Block {
         fields: Vec::new(),
         deploys: Vec::new(),
         span,
+    }
+}
+
+/// A merged setting as source text: the value as written, or for a merged
+/// block its entries, `{ KEY = VALUE, ... }`. Equal settings give equal text.
+fn setting_text(setting: &Setting<'_>, sources: &Sources) -> String {
+    match &setting.merged {
+        Merged::Value(value) => sources.text(value.span).to_string(),
+        Merged::Block(inner) => {
+            let entries: Vec<String> = inner
+                .values()
+                .map(|s| {
+                    format!(
+                        "{} = {}",
+                        sources.text(s.key.span),
+                        setting_text(s, sources)
+                    )
+                })
+                .collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+    }
+}
+
+/// The merged setting at a dotted path (`env.NAME`), if set.
+fn setting_at<'s, 'a>(settings: &'s Settings<'a>, path: &str) -> Option<&'s Setting<'a>> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    let setting = settings.get(head)?;
+    match (rest, &setting.merged) {
+        (None, _) => Some(setting),
+        (Some(rest), Merged::Block(inner)) => setting_at(inner, rest),
+        (Some(_), Merged::Value(_)) => None,
     }
 }
 

@@ -34,6 +34,8 @@ pub enum FieldType {
     Paths,
     /// A list of strings (secret keys).
     Keys,
+    /// A list of `env.NAME` / `values.PATH` strings.
+    Travels,
 }
 
 impl FieldType {
@@ -64,6 +66,9 @@ impl FieldType {
                 "a block of value paths, such as `{ replicas = \"deployment.replicas\" }`"
             }
             FieldType::Keys => "a list of strings",
+            FieldType::Travels => {
+                "a list of paths such as \"env.SCHEMA_VERSION\" or \"values.features\""
+            }
         }
     }
 }
@@ -171,6 +176,11 @@ pub const APP_FIELDS: &[FieldSpec] = &[
         "values",
         FieldType::Values,
         "Chart-specific values the typed fields do not cover.",
+    ),
+    field(
+        "travels",
+        FieldType::Travels,
+        "Settings that move with the release on promotion, as paths: \"env\", \"env.NAME\", \"values\" or \"values.PATH\".",
     ),
     field(
         "hotfix",

@@ -162,6 +162,18 @@ fn plan_table(plan: &Plan) -> String {
             .collect();
         out.push_str(&format!("  {}\n", cells.join("   ").trim_end()));
     }
+    for change in &plan.changes {
+        for travel in &change.travelling {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unset)".into());
+            out.push_str(&format!(
+                "  {}: {} {} → {} (travels with the release)\n",
+                change.app,
+                travel.path,
+                show(&travel.old),
+                show(&travel.new)
+            ));
+        }
+    }
     if !plan.unchanged.is_empty() {
         out.push_str(&format!(
             "  already at the upstream's release: {}\n",
@@ -227,6 +239,7 @@ fn plan_json(plan: &Plan) -> serde_json::Value {
                 "new": c.is_new(),
                 "tag": {"from": c.old_tag.as_ref().map(tag), "to": tag(&c.new_tag)},
                 "chartVersion": {"from": c.old_chart_version, "to": c.new_chart_version},
+                "travelling": c.travelling.iter().map(|t| json!({"path": t.path, "from": t.old, "to": t.new})).collect::<Vec<_>>(),
             })
         })
         .collect();

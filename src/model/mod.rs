@@ -160,10 +160,20 @@ pub struct Release {
     pub freeze: Option<Sourced<bool>>,
     /// An emergency release outside the promotion chain, with its reason.
     pub hotfix: Option<Sourced<String>>,
+    /// Settings that travel with the release on promotion, by path.
+    pub travelling: Vec<Travelling>,
     /// Chart-specific values, merged into the generated ones.
     pub extra_values: Vec<(String, Sourced<Extra>)>,
     /// Where the typed fields go in this chart's values.
     pub layout: ValuesLayout,
+}
+
+/// A setting that moves with the release: its path (`env.SCHEMA_VERSION`)
+/// and, when set, the source text of its value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Travelling {
+    pub path: String,
+    pub value: Option<Sourced<String>>,
 }
 
 /// A string known now, or one the CI supplies when Helmsman runs.

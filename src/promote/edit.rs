@@ -63,6 +63,10 @@ fn quote(text: &str) -> String {
 
 fn update_deploy(file: FileId, text: &str, deploy: &Deploy, change: &Change) -> Vec<Edit> {
     let mut edits = Vec::new();
+    let end_of_version = deploy
+        .version
+        .as_ref()
+        .map_or(deploy.app.span.end, |v| v.span.end) as usize;
     if change.tag_changes() {
         edits.push(match &deploy.version {
             Some(version) => Edit {
@@ -73,48 +77,80 @@ fn update_deploy(file: FileId, text: &str, deploy: &Deploy, change: &Change) -> 
             },
             None => Edit {
                 file,
-                start: deploy.app.span.end as usize,
-                end: deploy.app.span.end as usize,
+                start: end_of_version,
+                end: end_of_version,
                 text: format!(" @ {}", literal(&change.new_tag)),
             },
         });
     }
     let overrides = deploy.overrides.as_ref();
-    let field = |name: &str| overrides.and_then(|b| b.fields.iter().find(|f| f.key.text == name));
-    if change.chart_changes() {
-        let value = quote(&change.new_chart_version);
-        match (field("chart_version"), overrides) {
-            (Some(existing), _) => edits.push(Edit {
-                file,
-                start: existing.value.span.start as usize,
-                end: existing.value.span.end as usize,
-                text: value,
-            }),
-            (None, Some(block)) => edits.push(insert_field(
-                file,
-                text,
-                block,
-                &format!("chart_version = {value}"),
-            )),
-            (None, None) => {
-                let after = deploy
-                    .version
-                    .as_ref()
-                    .map_or(deploy.app.span.end, |v| v.span.end)
-                    as usize;
-                edits.push(Edit {
-                    file,
-                    start: after,
-                    end: after,
-                    text: format!(" {{ chart_version = {value} }}"),
-                });
-            }
+    // Settings for a new `{ ... }` after the version, when the deploy has none.
+    let mut new_block: Vec<String> = Vec::new();
+    let mut set = |path: &str, value: Option<&str>| {
+        let path: Vec<&str> = path.split('.').collect();
+        match (overrides, value) {
+            (Some(block), value) => edits.extend(set_path(file, text, block, &path, value)),
+            (None, Some(value)) => new_block.push(nested(&path, value)),
+            // Set above this deploy, where the upstream's absence cannot be written.
+            (None, None) => {}
         }
+    };
+    if change.chart_changes() {
+        set("chart_version", Some(&quote(&change.new_chart_version)));
     }
-    if let Some(hotfix) = field("hotfix") {
+    for travel in &change.travelling {
+        set(&travel.path, travel.new.as_deref());
+    }
+    if let Some(hotfix) = overrides.and_then(|b| b.fields.iter().find(|f| f.key.text == "hotfix")) {
         edits.push(remove_field(file, text, hotfix));
     }
+    if !new_block.is_empty() {
+        edits.push(Edit {
+            file,
+            start: end_of_version,
+            end: end_of_version,
+            text: format!(" {{ {} }}", new_block.join(", ")),
+        });
+    }
     edits
+}
+
+/// `a.b.c` = `x` as nested blocks: `a { b { c = x } }`.
+fn nested(path: &[&str], value: &str) -> String {
+    match path {
+        [last] => format!("{last} = {value}"),
+        [head, rest @ ..] => format!("{head} {{ {} }}", nested(rest, value)),
+        [] => String::new(),
+    }
+}
+
+/// Sets (or, with None, removes) the setting at `path` inside `block`.
+fn set_path(
+    file: FileId,
+    text: &str,
+    block: &Block,
+    path: &[&str],
+    value: Option<&str>,
+) -> Vec<Edit> {
+    let Some((head, rest)) = path.split_first() else {
+        return Vec::new();
+    };
+    let existing = block.fields.iter().find(|f| f.key.text == *head);
+    match (existing, rest.is_empty(), value) {
+        (Some(field), true, Some(value)) => vec![Edit {
+            file,
+            start: field.value.span.start as usize,
+            end: field.value.span.end as usize,
+            text: value.to_string(),
+        }],
+        (Some(field), true, None) => vec![remove_field(file, text, field)],
+        (Some(field), false, _) => match &field.value.kind {
+            crate::syntax::ast::ValueKind::Map(inner) => set_path(file, text, inner, rest, value),
+            _ => Vec::new(),
+        },
+        (None, _, Some(value)) => vec![insert_field(file, text, block, &nested(path, value))],
+        (None, _, None) => Vec::new(),
+    }
 }
 
 /// Puts `field` first in a block: `{ field, ...` on one line, or on a line of
@@ -203,11 +239,19 @@ fn insert_deploys(file: FileId, text: &str, env: &BlockDecl, changes: &[&Change]
     for change in changes {
         let head = format!("deploy {}", change.app);
         let padding = at_column.map_or(1, |col| col.saturating_sub(head.len()).max(1));
-        let line = format!(
+        let mut line = format!(
             "{head}{}@ {}",
             " ".repeat(padding),
             literal(&change.new_tag)
         );
+        if !change.new_overrides.is_empty() {
+            let fields: Vec<String> = change
+                .new_overrides
+                .iter()
+                .map(|(path, value)| nested(&path.split('.').collect::<Vec<_>>(), value))
+                .collect();
+            line.push_str(&format!(" {{ {} }}", fields.join(", ")));
+        }
         if last.is_some() {
             inserted.push('\n');
             inserted.push_str(&indent);

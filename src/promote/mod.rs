@@ -10,6 +10,7 @@ pub mod edit;
 pub mod verify;
 
 use crate::model::{Model, PromotionStep, Release, Text};
+use crate::resolve::Origin;
 
 /// The release of one app that a promotion moves.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,21 @@ pub struct Change {
     pub new_tag: Text,
     pub old_chart_version: Option<String>,
     pub new_chart_version: String,
+    /// Travelling settings that differ: path, target's text, source's text.
+    pub travelling: Vec<TravelChange>,
+    /// For an app new to the target: what the source's `deploy` overrides
+    /// and must come along (chart version, travelling settings), as
+    /// (path, source text).
+    pub new_overrides: Vec<(String, String)>,
+}
+
+/// A setting that travels with the release and differs between the two
+/// environments; None where it is not set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TravelChange {
+    pub path: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 impl Change {
@@ -104,8 +120,16 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
             new_tag: release.tag.value.clone(),
             old_chart_version: current.map(|r| r.chart_version.value.clone()),
             new_chart_version: release.chart_version.value.clone(),
+            travelling: current
+                .map(|c| travel_changes(c, release))
+                .unwrap_or_default(),
+            new_overrides: if current.is_none() {
+                overrides_of(release, from)
+            } else {
+                Vec::new()
+            },
         };
-        if change.tag_changes() || change.chart_changes() {
+        if change.tag_changes() || change.chart_changes() || !change.travelling.is_empty() {
             plan.changes.push(change);
         } else {
             plan.unchanged.push(release.app.clone());
@@ -120,6 +144,59 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
             .collect();
     }
     Ok(plan)
+}
+
+/// What `env`'s `deploy` of `release` sets that travels: the chart version
+/// and the travelling settings, as (path, source text).
+fn overrides_of(release: &Release, env: &str) -> Vec<(String, String)> {
+    let here = |origin: &Origin| *origin == Origin::Environment(env.to_string());
+    let mut out = Vec::new();
+    if here(&release.chart_version.provenance.origin) {
+        out.push((
+            "chart_version".to_string(),
+            format!("{:?}", release.chart_version.value),
+        ));
+    }
+    for travelling in &release.travelling {
+        if let Some(value) = travelling
+            .value
+            .as_ref()
+            .filter(|v| here(&v.provenance.origin))
+        {
+            out.push((travelling.path.clone(), value.value.clone()));
+        }
+    }
+    out
+}
+
+/// Travelling settings (declared by either side) whose text differs.
+pub fn travel_changes(target: &Release, source: &Release) -> Vec<TravelChange> {
+    let text = |r: &Release, path: &str| {
+        r.travelling
+            .iter()
+            .find(|t| t.path == path)
+            .and_then(|t| t.value.as_ref())
+            .map(|v| v.value.clone())
+    };
+    let mut paths: Vec<&str> = source
+        .travelling
+        .iter()
+        .chain(&target.travelling)
+        .map(|t| t.path.as_str())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (old, new) = (text(target, path), text(source, path));
+            (old != new).then(|| TravelChange {
+                path: path.to_string(),
+                old,
+                new,
+            })
+        })
+        .collect()
 }
 
 /// A tag as people read it: the text, or `${NAME}` when the CI supplies it.

@@ -171,7 +171,43 @@ fn compare_release(
             release_verdict(),
         ));
     }
+    for travel in super::travel_changes(before, after) {
+        let matches_upstream = [base, head]
+            .into_iter()
+            .filter_map(|model| upstream.and_then(|u| super::release(model, u, &after.app)))
+            .any(|r| {
+                super::travel_changes(r, after)
+                    .iter()
+                    .all(|t| t.path != travel.path)
+            });
+        let verdict = match (&after.hotfix, upstream) {
+            (Some(reason), _) => Verdict::Hotfix(reason.value.clone()),
+            (None, Some(up)) if matches_upstream => Verdict::Promotion(up.to_string()),
+            (None, _) => Verdict::Refused(format!(
+                "`{}` travels with the release, so it changes only to what the upstream runs",
+                travel.path
+            )),
+        };
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unset)".into());
+        findings.push(finding(
+            &after.app,
+            format!(
+                "{}: {} → {}",
+                travel.path,
+                show(&travel.old),
+                show(&travel.new)
+            ),
+            verdict,
+        ));
+    }
+    let travelling = travelling_prefixes(before, after);
     for (path, old, new) in settings_diff(base, head, env, before, after) {
+        if travelling
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}.")))
+        {
+            continue; // judged above, as the setting the spec names
+        }
         findings.push(finding(
             &after.app,
             format!("{path}: {old} → {new}"),
@@ -229,6 +265,32 @@ fn settings_diff(
         .collect()
 }
 
+/// Where the travelling settings land in the flattened values, to leave them
+/// out of the generic comparison.
+fn travelling_prefixes(before: &Release, after: &Release) -> Vec<String> {
+    let mut prefixes = Vec::new();
+    for release in [before, after] {
+        for travelling in &release.travelling {
+            let (root, rest) = travelling
+                .path
+                .split_once('.')
+                .unwrap_or((&travelling.path, ""));
+            match (root, rest) {
+                ("env", "") => prefixes.push(format!("values.{}", release.layout.env)),
+                ("env", name) => prefixes.push(format!("values.{}.{name}", release.layout.env)),
+                ("values", "") => prefixes.extend(
+                    release
+                        .extra_values
+                        .iter()
+                        .map(|(k, _)| format!("values.{k}")),
+                ),
+                (_, path) => prefixes.push(format!("values.{path}")),
+            }
+        }
+    }
+    prefixes
+}
+
 fn remove_path(node: &mut Yaml, path: &str) {
     let (head, rest) = match path.split_once('.') {
         Some((h, r)) => (h, Some(r)),
@@ -255,7 +317,19 @@ fn flatten(prefix: &str, node: &Yaml, out: &mut Vec<(String, String)>) {
         }
         Yaml::Seq(items) => {
             for (i, v) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), v, out);
+                // Items with a `name` (env variables, ports) are keyed by it,
+                // so that adding one does not shift the others.
+                let name = match v {
+                    Yaml::Map(entries) => entries.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                        ("name", Yaml::Str(name)) => Some(name.clone()),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                match name {
+                    Some(name) => flatten(&format!("{prefix}.{name}"), v, out),
+                    None => flatten(&format!("{prefix}[{i}]"), v, out),
+                }
             }
         }
         scalar => out.push((prefix.to_string(), scalar.to_json().to_string())),

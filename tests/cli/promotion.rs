@@ -415,3 +415,81 @@ fn verify_promotion_names_a_bad_base() {
         .status(2)
         .stderr_contains("`no-such-rev` is neither a directory nor a git revision");
 }
+
+#[test]
+fn settings_marked_as_travelling_move_with_the_release() {
+    let test = committed_example();
+    test.edit(
+        "spec/apps/patient.env",
+        "  after = [patient-db-migrate]",
+        "  after = [patient-db-migrate]\n  travels = [\"env.SCHEMA_VERSION\"]",
+    );
+    test.edit(
+        "spec/apps/patient.env",
+        "    DB_HOST     =",
+        "    SCHEMA_VERSION = \"11\"\n    DB_HOST     =",
+    );
+    test.edit(
+        "spec/environments/test.env",
+        "deploy patient-api         @ \"1.5.0\" { env { LOG_LEVEL = \"debug\" } }",
+        "deploy patient-api         @ \"1.5.0\" { env { LOG_LEVEL = \"debug\", SCHEMA_VERSION = \"12\" } }",
+    );
+    test.run_with(&[
+        "promote",
+        "inttest",
+        "exttest",
+        "--app",
+        "patient-api",
+        "--dir",
+        "spec",
+    ])
+    .status(0)
+    .stdout_contains("patient-api: env.SCHEMA_VERSION \"11\" → \"12\" (travels with the release)");
+    assert!(
+        test.read("spec/environments/test.env").contains(
+            "deploy patient-api         @ \"1.5.0\" { env { SCHEMA_VERSION = \"12\" } }\n"
+        )
+    );
+    // LOG_LEVEL does not travel: exttest keeps its own (the app's "info").
+    test.run_with(&[
+        "promote",
+        "exttest",
+        "preprod",
+        "--app",
+        "patient-api",
+        "--dir",
+        "spec",
+    ])
+    .status(0);
+    assert!(test.read("spec/environments/production.env").contains(
+        "deploy patient-api         @ \"1.5.0\" { env { SCHEMA_VERSION = \"12\" }, replicas = 2, memory = 512Mi, memory_limit = 1Gi }"
+    ));
+    git(
+        &test,
+        &["commit", "-q", "-a", "-m", "schema 12 up to preprod"],
+    );
+    // A travelling setting changed by hand in prod is refused...
+    test.edit(
+        "spec/environments/production.env",
+        "deploy patient-api         @ \"1.4.2\" { replicas = 3,",
+        "deploy patient-api         @ \"1.4.2\" { env { SCHEMA_VERSION = \"13\" }, replicas = 3,",
+    );
+    test.run_with(&["verify-promotion", "--base", "HEAD", "spec"])
+        .status(1)
+        .stdout_contains("prod/patient-api: env.SCHEMA_VERSION: \"11\" → \"13\"\n    REFUSED: `env.SCHEMA_VERSION` travels with the release");
+    // ...and accepted when promoted.
+    git(&test, &["checkout", "-q", "--", "."]);
+    test.run_with(&[
+        "promote",
+        "preprod",
+        "prod",
+        "--app",
+        "patient-api",
+        "--dir",
+        "spec",
+    ])
+    .status(0);
+    test.run_with(&["verify-promotion", "--base", "HEAD", "spec"])
+        .status(0)
+        .stdout_contains("prod/patient-api: env.SCHEMA_VERSION: \"11\" → \"12\"\n    ok: promotion from `preprod`");
+}
