@@ -211,7 +211,7 @@ fn compare_release(
         findings.push(finding(
             &after.app,
             format!("{path}: {old} → {new}"),
-            Verdict::Refused("only image tags and chart versions travel with a promotion; this setting stays with the environment".into()),
+            Verdict::Refused("only image tags, chart versions and settings listed in `travels` move with a promotion; this setting stays with the environment".into()),
         ));
     }
     findings
