@@ -331,7 +331,7 @@ fn verify_promotion_refuses_sneaky_edits() {
         (
             "deploy web-frontend        @ \"3.1.2\" { replicas = 3 }",
             "deploy web-frontend        @ \"3.1.2\" { replicas = 4 }",
-            "prod/web-frontend: values.replicaCount: 3 → 4\n    REFUSED: only image tags and chart versions travel",
+            "prod/web-frontend: values.replicaCount: 3 → 4\n    REFUSED: only image tags, chart versions and settings listed in `travels` move",
         ),
         (
             "deploy booking-api         @ \"2.0.4\" { replicas = 3, memory = 512Mi }",
