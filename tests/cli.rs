@@ -15,6 +15,8 @@ mod color;
 mod determinism;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
+#[path = "cli/diff.rs"]
+mod diff;
 #[path = "cli/explain.rs"]
 mod explain;
 #[path = "cli/load.rs"]

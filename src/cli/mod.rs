@@ -2,6 +2,7 @@
 //! runs the pipeline, reports diagnostics and writes or compares the output.
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
+mod diff;
 mod load;
 mod output;
 mod promote;
@@ -98,10 +99,29 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// What differs between two environments, per app and field.
+    Diff {
+        /// The first environment.
+        a: String,
+        /// The second environment.
+        b: String,
+        /// Only these apps (repeatable) [default: all].
+        #[arg(long = "app", value_name = "APP")]
+        apps: Vec<String>,
+        /// The spec directory.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the long explanation of a diagnostic code, or list every code.
     Explain {
         /// A code such as E0303; omit to list all codes.
         code: Option<String>,
+    },
+    /// Run the language server on standard input and output (for editors).
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
     },
 }
 
@@ -142,7 +162,9 @@ pub fn main() -> ExitCode {
         Command::VerifyPromotion { base, dir } => {
             promote::verify_promotion(&dir, &base, &reporter, cli.format)
         }
+        Command::Diff { a, b, apps, dir } => diff::diff(&dir, &a, &b, &apps, &reporter, cli.format),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
     };
     ExitCode::from(if report::stdout_failed() { 2 } else { code })
 }
@@ -154,6 +176,11 @@ enum Mode {
 }
 
 fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
+    let reporter = &reporter.for_spec(&args.dir);
+    let nothing = match mode {
+        Mode::Build => "nothing written",
+        Mode::Check => "nothing compared",
+    };
     let sources = match load::load_spec(&args.dir) {
         Ok(sources) => sources,
         Err(message) => return usage_error(&message),
@@ -164,7 +191,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
     let warnings = diagnostics.len() - errors;
     let Some(model) = model.filter(|_| errors == 0) else {
         reporter.summary(&format!(
-            "{} in `{}`; nothing written",
+            "{} in `{}`; {nothing}",
             count(errors, warnings),
             args.dir.display()
         ));
@@ -172,7 +199,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
     };
     if args.deny_warnings && warnings > 0 {
         reporter.summary(&format!(
-            "{} denied by --deny-warnings; nothing written",
+            "{} denied by --deny-warnings; {nothing}",
             plural(warnings, "warning")
         ));
         return 1;
@@ -211,7 +238,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
                 ));
                 return 0;
             }
-            reporter.drift(&drift);
+            reporter.drift(&drift, &out);
             reporter.summary(&format!(
                 "`{}` has drifted: {}; run `envspec build` to update it",
                 out.display(),

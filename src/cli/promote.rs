@@ -14,6 +14,7 @@ use crate::source::Sources;
 
 /// Loads and compiles a spec; Err(exit code) after reporting.
 fn compile(dir: &Path, reporter: &Reporter) -> Result<(Sources, Model), u8> {
+    let reporter = &reporter.for_spec(dir);
     let sources = load::load_spec(dir).map_err(|m| super::usage_error(&m))?;
     compile_sources(sources, reporter, &dir.display().to_string())
 }
@@ -207,7 +208,7 @@ pub fn plan(
         Err(message) => return super::usage_error(&message),
     };
     match format {
-        Format::Human => {
+        Format::Human | Format::Github => {
             stdout(plan_table(&plan).trim_start());
             if plan.changes.is_empty() {
                 stdout("  nothing to promote\n");
@@ -277,7 +278,7 @@ pub fn verify_promotion(dir: &Path, base: &str, reporter: &Reporter, format: For
             None => finding.env.clone(),
         };
         match format {
-            Format::Human => {
+            Format::Human | Format::Github => {
                 let verdict = match &finding.verdict {
                     verify::Verdict::Promotion(from) => format!("ok: promotion from `{from}`"),
                     verify::Verdict::Hotfix(reason) => format!("ok: hotfix ({reason})"),

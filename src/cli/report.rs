@@ -18,17 +18,36 @@ pub enum Format {
     Human,
     /// One JSON object per diagnostic, one per line.
     Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`), which
+    /// annotate the pull request; everything else as `human`.
+    Github,
 }
 
 /// Prints diagnostics and the closing summary to stderr (JSON to stdout).
+#[derive(Clone)]
 pub struct Reporter {
     format: Format,
     color: bool,
+    /// The spec directory as given, for paths that must be relative to the
+    /// working directory (GitHub annotations).
+    spec_dir: std::path::PathBuf,
 }
 
 impl Reporter {
     pub fn new(format: Format, color: bool) -> Self {
-        Reporter { format, color }
+        Reporter {
+            format,
+            color,
+            spec_dir: std::path::PathBuf::new(),
+        }
+    }
+
+    /// The same reporter for the spec in `dir`.
+    pub fn for_spec(&self, dir: &std::path::Path) -> Reporter {
+        Reporter {
+            spec_dir: dir.to_path_buf(),
+            ..self.clone()
+        }
     }
 
     pub fn report(&self, sources: &Sources, diagnostics: &[Diagnostic]) {
@@ -36,6 +55,11 @@ impl Reporter {
             Format::Human => {
                 for diagnostic in diagnostics {
                     eprintln!("{}", render_human(sources, diagnostic, self.color, 100));
+                }
+            }
+            Format::Github => {
+                for diagnostic in diagnostics {
+                    stdout(&github_annotation(sources, diagnostic, &self.spec_dir));
                 }
             }
             Format::Json => {
@@ -48,10 +72,20 @@ impl Reporter {
 
     /// The drift `check` found: unified diffs on stdout, or one JSON object
     /// per file (`drift`, `file`, `diff`).
-    pub fn drift(&self, drift: &super::output::Drift) {
+    pub fn drift(&self, drift: &super::output::Drift, out: &std::path::Path) {
         for entry in &drift.entries {
             match self.format {
                 Format::Human => stdout(&entry.diff),
+                Format::Github => stdout(&format!(
+                    "::error file={},title=envspec check::{}\n::group::{}\n{}::endgroup::\n",
+                    github_property(&workspace_path(out, &entry.path)),
+                    github_data(&format!(
+                        "{} output file; run `envspec build` and commit the result",
+                        entry.kind.as_str()
+                    )),
+                    entry.path,
+                    entry.diff
+                )),
                 Format::Json => stdout(&format!(
                     "{}\n",
                     json!({"drift": entry.kind.as_str(), "file": entry.path, "diff": entry.diff})
@@ -62,7 +96,7 @@ impl Reporter {
 
     /// The last line of a run; silent in JSON mode.
     pub fn summary(&self, message: &str) {
-        if self.format == Format::Human {
+        if self.format != Format::Json {
             eprintln!("envspec: {message}");
         }
     }
@@ -91,6 +125,57 @@ pub fn stdout(text: &str) {
 /// Whether writing to stdout failed for another reason than a closed pipe.
 pub fn stdout_failed() -> bool {
     STDOUT_FAILED.load(Ordering::Relaxed)
+}
+
+/// One diagnostic as a GitHub Actions annotation line.
+pub fn github_annotation(
+    sources: &Sources,
+    diagnostic: &Diagnostic,
+    spec_dir: &std::path::Path,
+) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let place = diagnostic.primary_span().map(|span| {
+        let file = sources.get(span.file);
+        let (line, column) = file.line_column(span.start as usize);
+        let (end_line, end_column) = file.line_column(span.end as usize);
+        format!(
+            "file={},line={line},col={column},endLine={end_line},endColumn={end_column},",
+            github_property(&workspace_path(spec_dir, &file.display_path()))
+        )
+    });
+    format!(
+        "::{level} {}title={}::{}\n",
+        place.unwrap_or_default(),
+        github_property(&format!("{} {}", diagnostic.code, diagnostic.code.title())),
+        github_data(&message)
+    )
+}
+
+/// A spec file's path as seen from the working directory.
+fn workspace_path(spec_dir: &std::path::Path, relative: &str) -> String {
+    let joined = spec_dir.join(relative);
+    let text = joined.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+/// Escapes a workflow command's message.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// One diagnostic as JSON: code, severity, message, file, line, column, byte

@@ -163,7 +163,7 @@ fn check_of_a_spec_with_errors_exits_one() {
     test.run()
         .status(1)
         .stdout("")
-        .stderr_contains("nothing written");
+        .stderr_contains("nothing compared");
 }
 
 #[test]
@@ -229,4 +229,34 @@ fn output_does_not_depend_on_the_working_directory() {
     test.run().status(0);
     let test = test.current_dir(".").args(["check", "spec"]);
     test.run().status(0).stderr_contains("is up to date");
+}
+
+#[test]
+fn github_format_annotates_errors_with_workspace_paths() {
+    let test = Test::new().spec_in("spec");
+    test.edit(
+        "spec/platform.env",
+        "cpu           = 100m",
+        "cpu           = 1Gi",
+    );
+    test.run_with(&["check", "spec", "--format", "github"])
+        .status(1)
+        .stdout_contains("::error file=spec/platform.env,line=")
+        .stdout_contains(
+            ",title=E0303 invalid quantity::`1Gi` is not a valid CPU quantity%0Ahelp: ",
+        )
+        .stderr_contains("nothing compared");
+}
+
+#[test]
+fn github_format_annotates_drift() {
+    let test = built();
+    test.edit(
+        "out/prod/values/api.yaml",
+        "replicaCount: 2",
+        "replicaCount: 7",
+    );
+    test.run_with(&["check", "-o", "out", "--format", "github"])
+        .status(1)
+        .stdout_contains("::error file=out/prod/values/api.yaml,title=envspec check::changed output file; run `envspec build` and commit the result\n::group::prod/values/api.yaml\n");
 }
