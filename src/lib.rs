@@ -9,9 +9,12 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod emit;
+pub mod fmt;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod source;
+pub mod spec_files;
 pub mod syntax;
 
 use diag::Diagnostic;
@@ -25,18 +28,9 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
     let mut files = Vec::with_capacity(sources.len());
     let mut syntax_failed = false;
     for (id, file) in sources.iter() {
-        if let Some(offset) = file.invalid_utf8_at {
+        if let Some(diagnostic) = file.encoding_problem(id) {
             syntax_failed = true;
-            let (line, column) = file.line_column(offset);
-            let end = offset + file.text[offset..].chars().next().map_or(0, char::len_utf8);
-            diagnostics.push(
-                Diagnostic::new(
-                    diag::Code::E0102,
-                    format!("`{}` is not valid UTF-8 (line {line}, column {column})", file.display_path()),
-                )
-                .at(source::Span::new(id, offset, end), "not UTF-8")
-                .help("save the file as UTF-8; an editor or `iconv -f latin1 -t utf-8` converts a Latin-1 file"),
-            );
+            diagnostics.push(diagnostic);
             continue;
         }
         let (ast, errors) = syntax::parse_file(id, &file.text);

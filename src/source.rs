@@ -102,6 +102,21 @@ impl SourceFile {
         (line + 1, column)
     }
 
+    /// E0102 for a file that is not UTF-8, at its first bad byte; None otherwise.
+    pub fn encoding_problem(&self, id: FileId) -> Option<crate::diag::Diagnostic> {
+        let offset = self.invalid_utf8_at?;
+        let (line, column) = self.line_column(offset);
+        let end = offset + self.text[offset..].chars().next().map_or(0, char::len_utf8);
+        Some(
+            crate::diag::Diagnostic::new(
+                crate::diag::Code::E0102,
+                format!("`{}` is not valid UTF-8 (line {line}, column {column})", self.display_path()),
+            )
+            .at(Span::new(id, offset, end), "not UTF-8")
+            .help("save the file as UTF-8; an editor or `iconv -f latin1 -t utf-8` converts a Latin-1 file"),
+        )
+    }
+
     /// The path with forward slashes, as shown in diagnostics and headers.
     pub fn display_path(&self) -> String {
         self.path

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod diff;
+mod fmt;
 mod load;
 mod output;
 mod promote;
@@ -112,6 +113,15 @@ enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or installing as envspec.1.
+    Man,
+    /// Rewrite `.env` files in canonical layout (comments kept); --check only reports.
+    Fmt(fmt::FmtArgs),
     /// Print the long explanation of a diagnostic code, or list every code.
     Explain {
         /// A code such as E0303; omit to list all codes.
@@ -163,6 +173,29 @@ pub fn main() -> ExitCode {
             promote::verify_promotion(&dir, &base, &reporter, cli.format)
         }
         Command::Diff { a, b, apps, dir } => diff::diff(&dir, &a, &b, &apps, &reporter, cli.format),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "envspec",
+                &mut script,
+            );
+            report::stdout(&String::from_utf8_lossy(&script));
+            0
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)
+            {
+                Ok(()) => {
+                    report::stdout(&String::from_utf8_lossy(&page));
+                    0
+                }
+                Err(error) => usage_error(&format!("cannot render the manual page: {error}")),
+            }
+        }
+        Command::Fmt(args) => fmt::run(&args, &reporter, cli.format, load::load_spec),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     };

@@ -217,6 +217,52 @@ pub fn write(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<String, 
             out.display()
         ));
     }
+    let created = !out.exists();
+    fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
+    let result = lock(out, false).and_then(|_lock| write_locked(out, files, scope));
+    if result.is_err() && created {
+        // Leave no trace of a failed first build.
+        let _ = fs::remove_dir_all(out);
+    }
+    result
+}
+
+/// Staging directories of runs that were killed; only the lock holder calls this.
+fn remove_abandoned_staging(out: &Path) {
+    for entry in fs::read_dir(out).into_iter().flatten().flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".envspec-staging-")
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Locks the output directory itself (builds exclusively, checks shared),
+/// or says that another run holds it. The lock goes with the process,
+/// however it ends, so a killed build never leaves OUT locked; and no lock
+/// file is left behind.
+fn lock(out: &Path, shared: bool) -> Result<fs::File, String> {
+    let dir = fs::File::open(out).map_err(|e| format!("cannot open `{}`: {e}", out.display()))?;
+    let taken = if shared {
+        dir.try_lock_shared()
+    } else {
+        dir.try_lock()
+    };
+    match taken {
+        Ok(()) => Ok(dir),
+        Err(fs::TryLockError::WouldBlock) => Err(format!(
+            "another envspec run is writing `{}`; try again when it has finished",
+            out.display()
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock `{}`: {e}", out.display())),
+    }
+}
+
+fn write_locked(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<String, String> {
+    remove_abandoned_staging(out);
     let expected = expected_trees(files, scope);
     let mut changed: Vec<(&str, &Tree)> = Vec::new();
     let mut foreign = Vec::new();
@@ -393,6 +439,12 @@ impl Drift {
 
 /// Compares the expected output with OUT, without writing anything.
 pub fn compare(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<Drift, String> {
+    // Read a consistent tree, not one a build is swapping directories in.
+    let _lock = if out.is_dir() {
+        Some(lock(out, true)?)
+    } else {
+        None
+    };
     let mut drift = Drift::default();
     let label = |path: &str| out.join(path).display().to_string();
     let mut push = |kind, path: &str, diff: String| {

@@ -50,6 +50,8 @@ codes! {
     E0102, Error, "source file is not valid UTF-8";
     E0103, Error, "field given twice in one block";
     E0104, Error, "invalid string escape";
+    E0105, Error, "formatting would change the file's meaning";
+    E0106, Error, "nesting too deep";
     E0201, Error, "duplicate declaration";
     E0202, Error, "unknown app";
     E0203, Error, "unknown template";

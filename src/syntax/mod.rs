@@ -18,6 +18,9 @@ pub(crate) struct EnvspecParser;
 /// Parses one file. On a syntax error the file yields no declarations and one
 /// diagnostic at the furthest point the parser reached.
 pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    if let Some(diagnostic) = too_deep(file, text) {
+        return (ast::File::default(), vec![diagnostic]);
+    }
     match EnvspecParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let root = pairs.next().expect("the file rule always yields one pair");
@@ -27,6 +30,56 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         }
         Err(error) => (ast::File::default(), vec![syntax_error(file, text, error)]),
     }
+}
+
+/// How deeply blocks, lists and parentheses may nest. Real specs use a
+/// handful of levels; the limit keeps every recursive stage far from the
+/// end of its stack, whatever the input.
+pub const MAX_NESTING: usize = 100;
+
+/// A diagnostic at the first bracket that nests deeper than [`MAX_NESTING`].
+fn too_deep(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                // Skip the string, escapes included.
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '{' | '[' | '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        Diagnostic::new(
+                            Code::E0106,
+                            format!("nested more than {MAX_NESTING} levels deep"),
+                        )
+                        .at(Span::new(file, i, i + 1), "too deep")
+                        .help("no spec needs this much nesting; flatten the structure"),
+                    );
+                }
+            }
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {

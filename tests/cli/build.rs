@@ -264,3 +264,25 @@ fn bad_arguments_exit_two() {
     let test = Test::new().args(Vec::<String>::new());
     test.run().status(2);
 }
+
+#[test]
+fn a_build_running_elsewhere_makes_the_next_one_wait_its_turn() {
+    let test = Test::with_spec().args(["build", "-o", "out"]);
+    test.run().status(0);
+    let before = test.tree("out");
+    let held = std::fs::File::open(test.path().join("out")).expect("open the output directory");
+    held.lock()
+        .expect("hold the output's lock, as a running build does");
+    test.edit("platform.env", "replicas      = 1", "replicas      = 4");
+    test.run()
+        .status(2)
+        .stderr_contains("another envspec run is writing `out`; try again when it has finished");
+    assert_eq!(test.tree("out"), before, "the losing build changed nothing");
+    // A check waits too: it would read a tree half swapped.
+    test.run_with(&["check", "-o", "out"])
+        .status(2)
+        .stderr_contains("another envspec run is writing `out`");
+    held.unlock().expect("release the lock");
+    test.run().status(0);
+    test.run_with(&["check", "-o", "out"]).status(0);
+}

@@ -129,3 +129,29 @@ fn failing_stdout_is_an_io_error() {
         "error: cannot write to standard output: No space left on device (os error 28)\n"
     );
 }
+
+#[test]
+fn completions_and_manual_page_come_from_the_cli_definition() {
+    Test::new()
+        .args(["completions", "bash"])
+        .run()
+        .status(0)
+        .stdout_contains("_envspec()")
+        .stdout_contains("verify-promotion");
+    Test::new()
+        .args(["completions", "fish"])
+        .run()
+        .status(0)
+        .stdout_contains("complete -c envspec");
+    Test::new()
+        .args(["man"])
+        .run()
+        .status(0)
+        .stdout_contains(".TH envspec 1")
+        .stdout_contains("promote");
+    Test::new()
+        .args(["completions", "tcsh"])
+        .run()
+        .status(2)
+        .stderr_contains("invalid value 'tcsh'");
+}
