@@ -6,3 +6,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-test-tools.sh >/dev/null
 cargo test --locked "$@"
+editors/test.sh  # editor support: VS Code, tree-sitter, Vim, Emacs (see editors/README.md)

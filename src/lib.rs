@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diag;
 pub mod emit;
 pub mod fmt;
+pub mod import;
 pub mod lsp;
 pub mod model;
 pub mod resolve;

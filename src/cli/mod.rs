@@ -4,6 +4,7 @@
 
 mod diff;
 mod fmt;
+mod import;
 mod load;
 mod output;
 mod promote;
@@ -122,6 +123,8 @@ enum Command {
     Man,
     /// Rewrite `.env` files in canonical layout (comments kept); --check only reports.
     Fmt(fmt::FmtArgs),
+    /// Turn Helmsman desired-state files and their values files into a spec.
+    Import(import::ImportArgs),
     /// Print the long explanation of a diagnostic code, or list every code.
     Explain {
         /// A code such as E0303; omit to list all codes.
@@ -198,6 +201,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args, &reporter, cli.format, load::load_spec),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
+        Command::Import(args) => import::run(&args, &reporter),
     };
     ExitCode::from(if report::stdout_failed() { 2 } else { code })
 }

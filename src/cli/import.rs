@@ -1,0 +1,85 @@
+//! `envspec import`: Helmsman desired-state files into a spec directory.
+//!
+//! Exit codes: 0 everything carried over, 1 something could not be
+//! represented (listed; the rest is still written) or the result does not
+//! compile (nothing written), 2 usage or I/O errors.
+
+use std::path::{Path, PathBuf};
+
+use super::report::Reporter;
+use super::{plural, usage_error};
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Helmsman desired-state files (YAML); each becomes one environment.
+    #[arg(required = true, value_name = "DSF")]
+    pub files: Vec<PathBuf>,
+    /// The directory to write the spec to.
+    #[arg(short, long, value_name = "DIR", default_value = "imported")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: &ImportArgs, reporter: &Reporter) -> u8 {
+    let imported = match crate::import::import(&args.files) {
+        Ok(imported) => imported,
+        Err(message) => return usage_error(&message),
+    };
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for loss in &imported.losses {
+        eprintln!("not imported: {loss}");
+    }
+    if !imported.compiles() {
+        reporter.report(&imported.sources, &imported.diagnostics);
+        reporter.summary("the imported spec does not compile; nothing written");
+        return 1;
+    }
+    if let Err(message) = write(&args.output, &imported.files) {
+        return usage_error(&message);
+    }
+    let written = format!(
+        "wrote {} to `{}`",
+        plural(imported.files.len(), "file"),
+        args.output.display()
+    );
+    if imported.losses.is_empty() {
+        reporter.summary(&written);
+        0
+    } else {
+        reporter.summary(&format!(
+            "{written}; {} could not be represented (listed above)",
+            plural(imported.losses.len(), "setting")
+        ));
+        1
+    }
+}
+
+fn write(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    for (name, _) in files {
+        if dir.join(name).exists() {
+            return Err(format!(
+                "`{}` exists; import into an empty directory",
+                dir.join(name).display()
+            ));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|e| e == "env") {
+                return Err(format!(
+                    "`{}` already holds a spec file (`{}`); import into a directory without `.env` files",
+                    dir.display(),
+                    entry.path().display()
+                ));
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    Ok(())
+}
