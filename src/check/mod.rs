@@ -39,6 +39,7 @@ pub fn check(
         resolved,
         sources,
         diagnostics,
+        deployed: deployed_names(resolved),
     };
     let platform = checker.platform();
     let mut environments = Vec::new();
@@ -67,6 +68,27 @@ pub fn check(
     (!has_errors(diagnostics)).then_some(model)
 }
 
+/// Apps deployed in some environment, and every template they inherit from.
+fn deployed_names<'a>(resolved: &Resolved<'a>) -> std::collections::HashSet<&'a str> {
+    let mut names = std::collections::HashSet::new();
+    for deployment in resolved.environments.values().flat_map(|e| &e.deployments) {
+        if !names.insert(deployment.app.name.text.as_str()) {
+            continue; // its chain is in already
+        }
+        let mut parent = deployment.app.parent.as_ref();
+        while let Some(name) = parent {
+            let Some(template) = resolved.templates.get(name.text.as_str()) else {
+                break;
+            };
+            if !names.insert(template.name.text.as_str()) {
+                break; // seen (or a cycle, reported by resolve)
+            }
+            parent = template.parent.as_ref();
+        }
+    }
+    names
+}
+
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
@@ -75,6 +97,8 @@ struct Checker<'r, 'a, 'd> {
     resolved: &'r Resolved<'a>,
     sources: &'r Sources,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// Names of the apps deployed somewhere and of the templates they inherit from.
+    deployed: std::collections::HashSet<&'a str>,
 }
 
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
@@ -241,33 +265,10 @@ impl<'a> Checker<'_, 'a, '_> {
     /// Whether every value of `decl` is also checked in some deployment: a
     /// deployed app, or a template such an app inherits from.
     fn checked_by_deployments(&self, decl: &BlockDecl) -> bool {
-        let resolved = self.resolved;
-        resolved
-            .environments
-            .values()
-            .flat_map(|e| &e.deployments)
-            .any(|d| match decl.kind {
-                DeclKind::App => std::ptr::eq(d.app, decl),
-                DeclKind::Template => {
-                    let mut parent = d.app.parent.as_ref();
-                    let mut seen = 0;
-                    while let Some(name) = parent {
-                        if name.text == decl.name.text {
-                            return true;
-                        }
-                        seen += 1;
-                        if seen > resolved.templates.len() {
-                            break; // a cycle, reported by resolve
-                        }
-                        parent = resolved
-                            .templates
-                            .get(name.text.as_str())
-                            .and_then(|t| t.parent.as_ref());
-                    }
-                    false
-                }
-                _ => false,
-            })
+        match decl.kind {
+            DeclKind::App | DeclKind::Template => self.deployed.contains(decl.name.text.as_str()),
+            _ => false,
+        }
     }
 
     fn platform_name(&self) -> &'a str {
@@ -1816,10 +1817,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn unused_declarations(&mut self) {
         let resolved = self.resolved;
         for (name, app) in &resolved.apps {
-            let deployed = resolved
-                .environments
-                .values()
-                .any(|e| e.deployments.iter().any(|d| d.app.name.text == *name));
+            let deployed = self.deployed.contains(name);
             if !deployed && !resolved.environments.is_empty() {
                 self.push(
                     Diagnostic::new(Code::W0102, format!("app `{name}` is not deployed in any environment"))

@@ -188,11 +188,16 @@ pub fn invariants(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         let upstream = model
             .environment(&step.from)
             .expect("steps name declared environments");
+        let upstream_releases: std::collections::HashMap<&str, &Release> = upstream
+            .releases
+            .iter()
+            .map(|r| (r.app.as_str(), r))
+            .collect();
         for release in &env.releases {
             if release.hotfix.is_some() {
                 continue;
             }
-            let Some(source) = upstream.releases.iter().find(|r| r.app == release.app) else {
+            let Some(source) = upstream_releases.get(release.app.as_str()).copied() else {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E0404,

@@ -304,13 +304,16 @@ fn resolve_environment<'a>(
 ) -> Environment<'a> {
     let env_name = decl.name.text.as_str();
     let mut deployments: Vec<Deployment<'a>> = Vec::new();
+    // Index of each app's first deployment, to find a second one quickly.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for deploy in &decl.body.deploys {
         let app_name = deploy.app.text.as_str();
         let Some(app) = resolved.apps.get(app_name).copied() else {
             diagnostics.push(unknown_app(resolved, &deploy.app));
             continue;
         };
-        if let Some(first) = deployments.iter().find(|d| d.app.name.text == app_name) {
+        if let Some(&first) = seen.get(app_name) {
+            let first: &Deployment<'a> = &deployments[first];
             diagnostics.push(
                 Diagnostic::new(
                     Code::E0213,
@@ -342,6 +345,7 @@ fn resolve_environment<'a>(
                 &Origin::Environment(env_name.to_string()),
             );
         }
+        seen.insert(app_name, deployments.len());
         deployments.push(Deployment {
             app,
             deploy,
