@@ -191,13 +191,26 @@ fn round_trip(dsfs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn the_bundled_examples_output_round_trips() {
+    // Build the example afresh: its output is not committed.
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/ehealth");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_envspec"))
+        .arg("build")
+        .arg(&example)
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .expect("run envspec build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let dsfs: Vec<(String, &str)> = ["inttest", "exttest", "preprod", "prod"]
         .iter()
         .map(|env| {
-            (
-                format!("../../examples/ehealth/out/{env}/helmsman.yaml"),
-                *env,
-            )
+            let dsf = out.path().join(env).join("helmsman.yaml");
+            (dsf.to_string_lossy().into_owned(), *env)
         })
         .collect();
     let dsfs: Vec<(&str, &str)> = dsfs.iter().map(|(p, e)| (p.as_str(), *e)).collect();
