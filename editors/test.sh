@@ -8,7 +8,8 @@
 #   - npm packages of editors/vscode (`npm ci`, pinned by package-lock.json;
 #     skipped while node_modules matches the lock file);
 #   - tree-sitter-cli $TREE_SITTER_VERSION with `cargo install --locked`, into
-#     $ENVSPEC_EDITOR_TOOLS (default target/editor-tools), unless a
+#     $ENVSPEC_EDITOR_TOOLS (default ~/.cache/envspec/editor-tools, outside the
+#     checkout so that a fresh clone on the same machine reuses it), unless a
 #     `tree-sitter` of that version is on PATH or already installed there;
 #   - vim and emacs-nox with apt-get, if the commands are missing.
 #
@@ -25,7 +26,7 @@ TREE_SITTER_VERSION="0.27.1"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tools="${ENVSPEC_EDITOR_TOOLS:-$root/target/editor-tools}"
+tools="${ENVSPEC_EDITOR_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/envspec/editor-tools}"
 mkdir -p "$tools" && tools="$(cd "$tools" && pwd)"
 skip=" ${ENVSPEC_EDITOR_SKIP:-} "
 scratch="$(mktemp -d)"
