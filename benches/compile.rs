@@ -4,8 +4,9 @@
 //!
 //!     cargo bench --bench compile
 //!
-//! Kept short (10 samples, a few seconds per case); for larger N use
-//! `scripts/bench.sh`, which times the real command line.
+//! Freeing the results is not timed (`iter_with_large_drop`). Kept short
+//! (10 samples, a few seconds per case); for larger N use `scripts/bench.sh`,
+//! which times the real command line, or `cargo bench --bench stages -- N`.
 
 mod specgen;
 
@@ -44,10 +45,10 @@ fn pipeline(c: &mut Criterion) {
         let model = model.expect("the generated spec compiles");
         group.throughput(Throughput::Bytes(bytes));
         group.bench_with_input(BenchmarkId::new("compile", apps), &sources, |b, s| {
-            b.iter(|| black_box(envspec::compile(black_box(s))))
+            b.iter_with_large_drop(|| envspec::compile(black_box(s)))
         });
         group.bench_with_input(BenchmarkId::new("emit", apps), &model, |b, m| {
-            b.iter(|| black_box(envspec::emit::emit(black_box(m), &[])))
+            b.iter_with_large_drop(|| envspec::emit::emit(black_box(m), &[]))
         });
     }
     group.finish();

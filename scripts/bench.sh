@@ -19,10 +19,12 @@
 #   check     `envspec check SPEC -o OUT` against an up-to-date OUT
 #   rebuild   `envspec build SPEC -o OUT` again, nothing changed
 #   peak RSS  of one fresh build, from `/usr/bin/time -v`
+#   CPU       user + system time of build and check (hyperfine only): less
+#             disturbed than wall time when other work shares the machine
 #   floors    `cp -r OUT COPY` (what writing the tree costs at least) and
 #             `cat` of the spec files to /dev/null (what reading the spec
 #             costs at least)
-# and prints a Markdown table. Times are medians, in milliseconds.
+# and prints a Markdown table. Wall times are medians, CPU times means, in ms.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,9 +58,10 @@ runs_for() {
   else echo 3; fi
 }
 
-# median_ms RUNS PREPARE COMMAND: the median wall time of COMMAND in ms;
-# PREPARE (may be empty) runs before each run, untimed.
-median_ms() {
+# measure RUNS PREPARE COMMAND: prints the median wall time of COMMAND and
+# its mean CPU time (user + system; "n/a" without hyperfine), in ms. PREPARE
+# (may be empty) runs before each run, untimed.
+measure() {
   local runs="$1" prepare="$2" command="$3"
   if [[ $HAVE_HYPERFINE == 1 ]]; then
     local csv
@@ -67,7 +70,7 @@ median_ms() {
     [[ -n "$prepare" ]] && args+=(--prepare "$prepare")
     hyperfine "${args[@]}" "$command" >/dev/null
     # command,mean,stddev,median,user,system,min,max (seconds)
-    awk -F, 'NR == 2 { printf "%.1f\n", $4 * 1000 }' "$csv"
+    awk -F, 'NR == 2 { printf "%.1f %.1f\n", $4 * 1000, ($5 + $6) * 1000 }' "$csv"
     rm -f "$csv"
   else
     local times=() i start end
@@ -79,7 +82,7 @@ median_ms() {
       ((i > 0)) && times+=($(((end - start) / 1000)))
     done
     printf '%s\n' "${times[@]}" | sort -n |
-      awk '{ t[NR] = $1 } END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'
+      awk '{ t[NR] = $1 } END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.1f n/a\n", m / 1000 }'
   fi
 }
 
@@ -93,7 +96,7 @@ for n in "${SIZES[@]}"; do
     predicted=$(awk -v t="$prev_build_ms" -v a="$n" -v b="$prev_n" 'BEGIN { printf "%d", t * (a / b) ^ 1.5 / 1000 }')
     if ((predicted > MAX_RUN_SECONDS)); then
       log "skipping N=$n: a build could take ~${predicted}s (> MAX_RUN_SECONDS=$MAX_RUN_SECONDS)"
-      ROWS+=("| $n | | | skipped: ~${predicted} s predicted per build | | | | | | | | |")
+      ROWS+=("| $n | | | skipped: ~${predicted} s predicted per build | | | | | | | | | | |")
       continue
     fi
   fi
@@ -107,14 +110,14 @@ for n in "${SIZES[@]}"; do
   spec_bytes=$(find "$spec" -name '*.env' -type f -exec cat {} + | wc -c)
 
   log "N=$n: build into a fresh directory ($runs runs)"
-  build_ms=$(median_ms "$runs" "rm -rf '$out'" "'$ENVSPEC' build '$spec' -o '$out'")
+  read -r build_ms build_cpu_ms < <(measure "$runs" "rm -rf '$out'" "'$ENVSPEC' build '$spec' -o '$out'")
   [[ -d "$out" ]] || "$ENVSPEC" build "$spec" -o "$out" >/dev/null 2>&1
   files=$(find "$out" -type f | wc -l)
 
   log "N=$n: check, up to date"
-  check_ms=$(median_ms "$runs" "" "'$ENVSPEC' check '$spec' -o '$out'")
+  read -r check_ms check_cpu_ms < <(measure "$runs" "" "'$ENVSPEC' check '$spec' -o '$out'")
   log "N=$n: build again, nothing changed"
-  rebuild_ms=$(median_ms "$runs" "" "'$ENVSPEC' build '$spec' -o '$out'")
+  read -r rebuild_ms _ < <(measure "$runs" "" "'$ENVSPEC' build '$spec' -o '$out'")
 
   rss_mb="n/a"
   rss_ratio="n/a"
@@ -127,16 +130,16 @@ for n in "${SIZES[@]}"; do
   fi
 
   log "N=$n: floors"
-  copy_ms=$(median_ms "$runs" "rm -rf '$copy'" "cp -r '$out' '$copy'")
-  cat_ms=$(median_ms "$runs" "" "find '$spec' -name '*.env' -type f -exec cat {} + >/dev/null")
+  read -r copy_ms _ < <(measure "$runs" "rm -rf '$copy'" "cp -r '$out' '$copy'")
+  read -r cat_ms _ < <(measure "$runs" "" "find '$spec' -name '*.env' -type f -exec cat {} + >/dev/null")
   rm -rf "$copy"
 
-  ROWS+=("| $n | $spec_bytes | $files | $build_ms | $check_ms | $rebuild_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $(ratio "$check_ms" "$cat_ms") |")
+  ROWS+=("| $n | $spec_bytes | $files | $build_ms | $check_ms | $rebuild_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $(ratio "$check_ms" "$cat_ms") | $build_cpu_ms | $check_cpu_ms |")
   prev_n=$n
   prev_build_ms=$build_ms
 done
 
 echo
-echo "| N apps | spec bytes | output files | build ms | check ms | rebuild (no change) ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | cat floor ms | check / cat floor |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| N apps | spec bytes | output files | build ms | check ms | rebuild (no change) ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | cat floor ms | check / cat floor | build CPU ms | check CPU ms |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
