@@ -10,6 +10,10 @@
 
 mod specgen;
 
+// The allocator the envspec binary uses, so the numbers match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -48,7 +52,7 @@ fn pipeline(c: &mut Criterion) {
             b.iter_with_large_drop(|| envspec::compile(black_box(s)))
         });
         group.bench_with_input(BenchmarkId::new("emit", apps), &model, |b, m| {
-            b.iter_with_large_drop(|| envspec::emit::emit(black_box(m), &[]))
+            b.iter_with_large_drop(|| envspec::emit::emit_text(black_box(m), &[]))
         });
     }
     group.finish();

@@ -25,19 +25,34 @@ use source::Sources;
 /// Runs every stage but emission on a spec's sources. Returns the model when
 /// the spec has no errors, and every diagnostic in report order.
 pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
+    // Files parse independently: spread them over the cores, then gather
+    // the results in file order so diagnostics stay deterministic.
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        let files: Vec<_> = sources.iter().collect();
+        files
+            .into_par_iter()
+            .map(|(id, file)| match file.encoding_problem(id) {
+                Some(diagnostic) => Err(diagnostic),
+                None => Ok(syntax::parse_file(id, &file.text)),
+            })
+            .collect()
+    };
     let mut diagnostics = Vec::new();
-    let mut files = Vec::with_capacity(sources.len());
+    let mut files = Vec::with_capacity(parsed.len());
     let mut syntax_failed = false;
-    for (id, file) in sources.iter() {
-        if let Some(diagnostic) = file.encoding_problem(id) {
-            syntax_failed = true;
-            diagnostics.push(diagnostic);
-            continue;
+    for result in parsed {
+        match result {
+            Err(diagnostic) => {
+                syntax_failed = true;
+                diagnostics.push(diagnostic);
+            }
+            Ok((ast, errors)) => {
+                syntax_failed |= errors.iter().any(Diagnostic::is_error);
+                diagnostics.extend(errors);
+                files.push(ast);
+            }
         }
-        let (ast, errors) = syntax::parse_file(id, &file.text);
-        syntax_failed |= errors.iter().any(Diagnostic::is_error);
-        diagnostics.extend(errors);
-        files.push(ast);
     }
     // A file that does not parse hides its declarations; resolving the rest
     // would only report names it declares as unknown.

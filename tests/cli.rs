@@ -5,6 +5,8 @@
 #[path = "cli/test.rs"]
 mod test;
 
+#[path = "cli/atomic.rs"]
+mod atomic;
 #[path = "cli/build.rs"]
 mod build;
 #[path = "cli/check.rs"]

@@ -35,18 +35,39 @@ pub fn check(
     sources: &Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Model> {
+    let deployed = deployed_names(resolved);
     let mut checker = Checker {
         resolved,
         sources,
         diagnostics,
-        deployed: deployed_names(resolved),
+        deployed: &deployed,
     };
     let platform = checker.platform();
+    // Environments are checked independently, each into its own list of
+    // diagnostics: spread them over the cores. Diagnostics are sorted later,
+    // so the order they are gathered in does not show.
+    let checked: Vec<(Option<Environment>, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        let environments: Vec<_> = resolved.environments.iter().collect();
+        environments
+            .into_par_iter()
+            .map(|(name, environment)| {
+                let mut diagnostics = Vec::new();
+                let mut checker = Checker {
+                    resolved,
+                    sources,
+                    diagnostics: &mut diagnostics,
+                    deployed: &deployed,
+                };
+                let env = checker.environment(name, environment, &platform);
+                (env, diagnostics)
+            })
+            .collect()
+    };
     let mut environments = Vec::new();
-    for (name, environment) in &resolved.environments {
-        if let Some(env) = checker.environment(name, environment, &platform) {
-            environments.push(env);
-        }
+    for (env, found) in checked {
+        checker.diagnostics.extend(found);
+        environments.extend(env);
     }
     // After the environments, so that an error found in a deployment (with
     // real interpolated values) is the one kept when both report it.
@@ -98,14 +119,14 @@ struct Checker<'r, 'a, 'd> {
     sources: &'r Sources,
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Names of the apps deployed somewhere and of the templates they inherit from.
-    deployed: std::collections::HashSet<&'a str>,
+    deployed: &'r std::collections::HashSet<&'a str>,
 }
 
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
     let origin = match decl.kind {
-        DeclKind::Template => Origin::Template(decl.name.text.clone()),
-        DeclKind::Environment => Origin::Environment(decl.name.text.clone()),
-        _ => Origin::App(decl.name.text.clone()),
+        DeclKind::Template => Origin::Template(decl.name.text.as_str().into()),
+        DeclKind::Environment => Origin::Environment(decl.name.text.as_str().into()),
+        _ => Origin::App(decl.name.text.as_str().into()),
     };
     let mut settings = Settings::new();
     resolve::merge::layer(&mut settings, &decl.body, &origin);
@@ -174,7 +195,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 resolve::merge::layer(
                     &mut settings,
                     overrides,
-                    &Origin::Environment(decl.name.text.clone()),
+                    &Origin::Environment(decl.name.text.as_str().into()),
                 );
                 for setting in settings.values() {
                     self.known_field(DeclKind::App, setting);
@@ -1247,7 +1268,7 @@ impl<'a> Checker<'_, 'a, '_> {
             }
             ValueKind::Map(block) => {
                 let mut settings = Settings::new();
-                resolve::merge::layer(&mut settings, block, &Origin::App(String::new()));
+                resolve::merge::layer(&mut settings, block, &Origin::App("".into()));
                 Extra::Map(
                     self.extra_block(&settings, context)
                         .into_iter()
@@ -1453,7 +1474,7 @@ impl<'a> Checker<'_, 'a, '_> {
             None => env_namespace.map(|n| Sourced {
                 value: n.to_string(),
                 provenance: Provenance {
-                    origin: Origin::Environment(env_name.to_string()),
+                    origin: Origin::Environment(env_name.into()),
                     span: deployment.deploy.span,
                 },
             }),
@@ -1510,7 +1531,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 .map(|t| Sourced {
                     value: t,
                     provenance: Provenance {
-                        origin: Origin::Environment(env_name.to_string()),
+                        origin: Origin::Environment(env_name.into()),
                         span: version.span,
                     },
                 }),

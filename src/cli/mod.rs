@@ -250,19 +250,32 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         }
     }
     let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
-    let files = crate::emit::emit(&model, &args.envs);
+    let files = crate::emit::emit_text(&model, &args.envs);
     let scope = output::Scope {
         environments: model.environments.iter().map(|e| e.name.clone()).collect(),
         selected: args.envs.clone(),
     };
+    drop(model); // only the text is needed from here on
     let result = match mode {
-        Mode::Build => output::write(&out, &files, &scope).map(|summary| {
+        Mode::Build => output::write(&out, &files, &scope).map(|written| {
+            let files = match written.files_written {
+                n if n == files.len() => plural(n, "file"),
+                n => format!("{n} of {}", plural(files.len(), "file")),
+            };
+            let mut summary = format!(
+                "{} changed, {} unchanged",
+                written.environments_changed, written.environments_unchanged
+            );
+            if !written.stale_removed.is_empty() {
+                summary.push_str(&format!(
+                    ", removed stale {}",
+                    written.stale_removed.join(", ")
+                ));
+            }
             reporter.summary(&format!(
-                "wrote {} for {} to `{}` ({})",
-                plural(files.len(), "file"),
+                "wrote {files} for {} to `{}` ({summary})",
                 plural(scope.written_environments().len(), "environment"),
                 out.display(),
-                summary
             ));
             0
         }),

@@ -1,20 +1,27 @@
 //! Writes the output tree all-or-nothing, and compares it with what is on disk.
 //!
-//! Layout: `OUT/<env>/helmsman.yaml` and `OUT/<env>/values/<app>.yaml`. Each
-//! environment directory is envspec's alone: a file in it that does not start
-//! with the generated-file marker is foreign, and envspec refuses to write
-//! over it. Everything is first written to a staging directory inside OUT,
-//! then each changed environment directory is swapped in with a rename, so a
-//! failed run changes nothing and an interrupted one leaves every environment
-//! either old or new. Files outside the environment directories are never touched.
+//! Layout: `OUT/<env>/helmsman.yaml` and `OUT/<env>/values/<app>.yaml`, plus
+//! `OUT/promotion.yaml`. Each environment directory is envspec's alone: a
+//! file in it that does not start with the generated-file marker is foreign,
+//! and envspec refuses to write over it. Symbolic links are never followed:
+//! one inside OUT is foreign like any file envspec did not write.
+//!
+//! Writing: every file is first compared with what is on disk. A changed
+//! environment is assembled in a staging directory inside OUT (unchanged
+//! files hard-linked from the live tree, so only changed files are written),
+//! then exchanged with the live directory in one atomic step. A failed run
+//! changes nothing; a killed one leaves every environment directory whole,
+//! either old or new. Files outside the environment directories are never
+//! touched.
 
-use std::collections::BTreeMap;
 use std::fs;
+use std::io::ErrorKind;
 use std::path::Path;
 
+use rayon::prelude::*;
 use similar::TextDiff;
 
-use crate::emit::{GENERATED_MARKER, OutputFile};
+use crate::emit::{GENERATED_MARKER, GeneratedFile};
 
 /// Which environments a run covers.
 pub struct Scope {
@@ -40,143 +47,236 @@ impl Scope {
     }
 }
 
-/// Files of one environment: path relative to OUT → contents.
-type Tree = BTreeMap<String, String>;
-
-fn expected_trees<'f>(files: &[OutputFile], scope: &'f Scope) -> BTreeMap<&'f str, Tree> {
-    let mut trees: BTreeMap<&str, Tree> = BTreeMap::new();
-    for env in scope.written_environments() {
-        if let Some(name) = scope.environments.iter().find(|e| *e == env) {
-            trees.insert(name.as_str(), Tree::new());
-        }
-    }
-    for file in files {
-        let env = file
-            .path
-            .split('/')
-            .next()
-            .expect("paths start with the environment");
-        if let Some(tree) = trees.get_mut(env) {
-            tree.insert(file.path.clone(), file.text.clone());
-        }
-    }
-    trees
-}
-
 /// Files envspec writes at the top of OUT, beside the environment directories.
 const TOP_LEVEL: &[&str] = &["promotion.yaml"];
 
-/// What is at a top-level output path now.
-enum TopLevel {
+/// Where staging directories go, and how they start (never an environment
+/// name, which starts with a letter).
+const STAGING_PREFIX: &str = ".envspec-staging-";
+
+fn cannot(what: &str, path: &Path, e: std::io::Error) -> String {
+    format!("cannot {what} `{}`: {e}", path.display())
+}
+
+/// What a path in OUT holds now.
+enum OnDisk {
     Absent,
+    /// A regular file starting with the generated-file marker.
     Generated(String),
+    /// Anything else: a file envspec did not write, a symlink, a directory
+    /// where a file belongs.
     Foreign,
 }
 
-fn top_level(out: &Path, name: &str) -> Result<TopLevel, String> {
-    let path = out.join(name);
-    match fs::symlink_metadata(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TopLevel::Absent),
-        Err(e) => Err(format!("cannot read `{}`: {e}", path.display())),
-        Ok(m) if !m.is_file() => Ok(TopLevel::Foreign),
-        Ok(_) => {
-            let bytes =
-                fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            Ok(match String::from_utf8(bytes) {
-                Ok(text) if text.starts_with(GENERATED_MARKER) => TopLevel::Generated(text),
-                _ => TopLevel::Foreign,
-            })
-        }
+fn read_entry(path: &Path) -> Result<OnDisk, String> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(OnDisk::Absent),
+        Err(e) => Err(cannot("read", path, e)),
+        Ok(m) if !m.is_file() => Ok(OnDisk::Foreign),
+        Ok(_) => read_generated(path),
     }
 }
 
-/// Top-level files to write (path, text) and to remove, or the foreign ones.
-struct TopLevelPlan<'f> {
-    write: Vec<&'f OutputFile>,
-    remove: Vec<&'static str>,
+/// Reads a regular file (already known to be one) and says whose it is.
+fn read_generated(path: &Path) -> Result<OnDisk, String> {
+    let bytes = fs::read(path).map_err(|e| cannot("read", path, e))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) if text.starts_with(GENERATED_MARKER) => OnDisk::Generated(text),
+        _ => OnDisk::Foreign,
+    })
+}
+
+/// The entries of one environment directory, by path relative to OUT, sorted;
+/// nothing is read yet.
+struct Listing {
+    files: Vec<String>,
+    /// Symlinks, special files, and the environment path itself when it is
+    /// not a directory.
+    other: Vec<String>,
+}
+
+fn list(out: &Path, env: &str) -> Result<Listing, String> {
+    let mut listing = Listing {
+        files: Vec::new(),
+        other: Vec::new(),
+    };
+    let dir = out.join(env);
+    match fs::symlink_metadata(&dir) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(listing),
+        Err(e) => return Err(cannot("read", &dir, e)),
+        Ok(m) if !m.is_dir() => {
+            listing.other.push(env.to_string());
+            return Ok(listing);
+        }
+        Ok(_) => {}
+    }
+    list_dir(out, env, &mut listing)?;
+    listing.files.sort();
+    listing.other.sort();
+    Ok(listing)
+}
+
+fn list_dir(out: &Path, relative: &str, listing: &mut Listing) -> Result<(), String> {
+    let dir = out.join(relative);
+    for entry in fs::read_dir(&dir).map_err(|e| cannot("read", &dir, e))? {
+        let entry = entry.map_err(|e| cannot("read", &dir, e))?;
+        let file_type = entry
+            .file_type()
+            .map_err(|e| cannot("read", &entry.path(), e))?;
+        let path = format!("{relative}/{}", entry.file_name().to_string_lossy());
+        if file_type.is_dir() {
+            list_dir(out, &path, listing)?;
+        } else if file_type.is_file() {
+            listing.files.push(path);
+        } else {
+            // A symlink or special file is never followed or replaced.
+            listing.other.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// How one expected file compares with the disk.
+enum Status {
+    Same,
+    /// Generated by envspec, with other contents (kept for the diff).
+    Changed(String),
+    Missing,
+}
+
+/// One environment, compared with its directory in OUT.
+struct EnvComparison<'f> {
+    env: &'f str,
+    /// The files the spec generates for it, sorted by path.
+    expected: &'f [GeneratedFile],
+    /// One per expected file.
+    status: Vec<Status>,
+    /// Paths (relative to OUT) envspec did not write, where it owns the place.
     foreign: Vec<String>,
+    /// Generated files no longer generated, with their contents.
+    stale: Vec<(String, String)>,
+}
+
+impl EnvComparison<'_> {
+    fn is_up_to_date(&self) -> bool {
+        self.stale.is_empty() && self.status.iter().all(|s| matches!(s, Status::Same))
+    }
+}
+
+/// The generated files of each written environment, in scope order; each
+/// slice sorted by path. `files` is sorted by path.
+fn by_environment<'f>(
+    files: &'f [GeneratedFile],
+    scope: &'f Scope,
+) -> Vec<(&'f str, &'f [GeneratedFile])> {
+    scope
+        .written_environments()
+        .into_iter()
+        .map(|env| {
+            let prefix = format!("{env}/");
+            let start = files.partition_point(|f| f.path.as_str() < prefix.as_str());
+            let len = files[start..]
+                .iter()
+                .take_while(|f| f.path.starts_with(&prefix))
+                .count();
+            (env, &files[start..start + len])
+        })
+        .collect()
+}
+
+/// Compares one environment with the disk, reading files on every core.
+fn compare_environment<'f>(
+    out: &Path,
+    env: &'f str,
+    expected: &'f [GeneratedFile],
+) -> Result<EnvComparison<'f>, String> {
+    let listing = list(out, env)?;
+    let mut comparison = EnvComparison {
+        env,
+        expected,
+        status: Vec::new(),
+        foreign: listing.other,
+        stale: Vec::new(),
+    };
+    if comparison.foreign.iter().any(|p| p == env) {
+        // The environment's place is taken by a file or a symlink.
+        comparison.status = expected.iter().map(|_| Status::Missing).collect();
+        return Ok(comparison);
+    }
+    let on_disk = |path: &str| {
+        listing
+            .files
+            .binary_search_by(|f| f.as_str().cmp(path))
+            .is_ok()
+    };
+    let read: Vec<Result<(Status, bool), String>> = expected
+        .par_iter()
+        .map(|file| {
+            if !on_disk(&file.path) {
+                return Ok((Status::Missing, false));
+            }
+            Ok(match read_generated(&out.join(&file.path))? {
+                OnDisk::Generated(text) if text == file.text => (Status::Same, false),
+                OnDisk::Generated(text) => (Status::Changed(text), false),
+                _ => (Status::Missing, true),
+            })
+        })
+        .collect();
+    for (result, file) in read.into_iter().zip(expected) {
+        let (status, foreign) = result?;
+        if foreign {
+            comparison.foreign.push(file.path.clone());
+        }
+        comparison.status.push(status);
+    }
+    let is_expected = |path: &str| {
+        expected
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok()
+    };
+    let leftovers: Vec<&String> = listing.files.iter().filter(|p| !is_expected(p)).collect();
+    let leftovers: Vec<Result<(String, OnDisk), String>> = leftovers
+        .into_par_iter()
+        .map(|path| Ok((path.clone(), read_generated(&out.join(path))?)))
+        .collect();
+    for result in leftovers {
+        match result? {
+            (path, OnDisk::Generated(text)) => comparison.stale.push((path, text)),
+            (path, _) => comparison.foreign.push(path),
+        }
+    }
+    comparison.foreign.sort();
+    Ok(comparison)
+}
+
+/// A top-level file and what to do with it.
+enum TopLevelAction<'f> {
+    Keep,
+    Write(&'f GeneratedFile, OnDisk),
+    Remove(String),
+    Foreign,
 }
 
 fn plan_top_level<'f>(
     out: &Path,
-    files: &'f [OutputFile],
+    files: &'f [GeneratedFile],
     scope: &Scope,
-) -> Result<TopLevelPlan<'f>, String> {
-    let mut plan = TopLevelPlan {
-        write: Vec::new(),
-        remove: Vec::new(),
-        foreign: Vec::new(),
-    };
+) -> Result<Vec<(&'static str, TopLevelAction<'f>)>, String> {
+    let mut plan = Vec::new();
     for name in TOP_LEVEL {
         let expected = files.iter().find(|f| f.path == *name);
-        match (top_level(out, name)?, expected) {
-            (TopLevel::Foreign, _) if expected.is_some() || scope.covers_all() => {
-                plan.foreign.push(name.to_string())
+        let action = match (read_entry(&out.join(name))?, expected) {
+            (OnDisk::Foreign, _) if expected.is_some() || scope.covers_all() => {
+                TopLevelAction::Foreign
             }
-            (TopLevel::Generated(old), Some(file)) if old == file.text => {}
-            (TopLevel::Generated(_), None) if scope.covers_all() => plan.remove.push(name),
-            (_, Some(file)) => plan.write.push(file),
-            _ => {}
-        }
+            (OnDisk::Generated(old), Some(file)) if old == file.text => TopLevelAction::Keep,
+            (OnDisk::Generated(old), None) if scope.covers_all() => TopLevelAction::Remove(old),
+            (now, Some(file)) => TopLevelAction::Write(file, now),
+            _ => TopLevelAction::Keep,
+        };
+        plan.push((*name, action));
     }
     Ok(plan)
-}
-
-/// What one environment directory holds now.
-#[derive(Default)]
-struct OnDisk {
-    generated: Tree,
-    foreign: Vec<String>,
-}
-
-fn scan(out: &Path, relative: &str) -> Result<OnDisk, String> {
-    let mut found = OnDisk::default();
-    let dir = out.join(relative);
-    match fs::symlink_metadata(&dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
-        Err(e) => return Err(format!("cannot read `{}`: {e}", dir.display())),
-        Ok(m) if !m.is_dir() => {
-            found.foreign.push(relative.to_string());
-            return Ok(found);
-        }
-        Ok(_) => {}
-    }
-    scan_dir(out, relative, &mut found)?;
-    Ok(found)
-}
-
-fn scan_dir(out: &Path, relative: &str, found: &mut OnDisk) -> Result<(), String> {
-    let dir = out.join(relative);
-    let entries =
-        fs::read_dir(&dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    let mut names: Vec<(String, fs::FileType)> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        let file_type = entry
-            .file_type()
-            .map_err(|e| format!("cannot read `{}`: {e}", entry.path().display()))?;
-        names.push((entry.file_name().to_string_lossy().into_owned(), file_type));
-    }
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, file_type) in names {
-        let path = format!("{relative}/{name}");
-        if file_type.is_dir() {
-            scan_dir(out, &path, found)?;
-        } else if file_type.is_file() {
-            let bytes = fs::read(out.join(&path))
-                .map_err(|e| format!("cannot read `{}`: {e}", out.join(&path).display()))?;
-            match String::from_utf8(bytes) {
-                Ok(text) if text.starts_with(GENERATED_MARKER) => {
-                    found.generated.insert(path, text);
-                }
-                _ => found.foreign.push(path),
-            }
-        } else {
-            // A symlink or special file is never followed or replaced.
-            found.foreign.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Generated environment directories in OUT whose environment is gone.
@@ -186,8 +286,8 @@ fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, String> 
     }
     let entries = match fs::read_dir(out) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read `{}`: {e}", out.display())),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(cannot("read", out, e)),
     };
     let mut stale = Vec::new();
     for entry in entries.flatten() {
@@ -198,8 +298,10 @@ fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, String> 
         {
             continue;
         }
-        let dsf = entry.path().join("helmsman.yaml");
-        if fs::read_to_string(dsf).is_ok_and(|t| t.starts_with(GENERATED_MARKER)) {
+        if matches!(
+            read_entry(&entry.path().join("helmsman.yaml"))?,
+            OnDisk::Generated(_)
+        ) {
             stale.push(name);
         }
     }
@@ -207,8 +309,29 @@ fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, String> 
     Ok(stale)
 }
 
-/// Writes the output; returns a short summary of what changed.
-pub fn write(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<String, String> {
+/// The generated files of a stale environment, with their contents.
+fn generated_files(out: &Path, env: &str) -> Result<Vec<(String, String)>, String> {
+    let listing = list(out, env)?;
+    let mut generated = Vec::new();
+    for path in listing.files {
+        if let OnDisk::Generated(text) = read_generated(&out.join(&path))? {
+            generated.push((path, text));
+        }
+    }
+    Ok(generated)
+}
+
+/// What a build does: reported in one line.
+pub struct Written {
+    /// Files written (the rest were already up to date).
+    pub files_written: usize,
+    pub environments_changed: usize,
+    pub environments_unchanged: usize,
+    pub stale_removed: Vec<String>,
+}
+
+/// Writes the output; says what changed.
+pub fn write(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Written, String> {
     if let Ok(m) = fs::symlink_metadata(out)
         && !m.is_dir()
     {
@@ -218,7 +341,7 @@ pub fn write(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<String, 
         ));
     }
     let created = !out.exists();
-    fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
+    fs::create_dir_all(out).map_err(|e| cannot("create", out, e))?;
     let result = lock(out, false).and_then(|_lock| write_locked(out, files, scope));
     if result.is_err() && created {
         // Leave no trace of a failed first build.
@@ -233,7 +356,7 @@ fn remove_abandoned_staging(out: &Path) {
         if entry
             .file_name()
             .to_string_lossy()
-            .starts_with(".envspec-staging-")
+            .starts_with(STAGING_PREFIX)
         {
             let _ = fs::remove_dir_all(entry.path());
         }
@@ -245,7 +368,7 @@ fn remove_abandoned_staging(out: &Path) {
 /// however it ends, so a killed build never leaves OUT locked; and no lock
 /// file is left behind.
 fn lock(out: &Path, shared: bool) -> Result<fs::File, String> {
-    let dir = fs::File::open(out).map_err(|e| format!("cannot open `{}`: {e}", out.display()))?;
+    let dir = fs::File::open(out).map_err(|e| cannot("open", out, e))?;
     let taken = if shared {
         dir.try_lock_shared()
     } else {
@@ -257,74 +380,89 @@ fn lock(out: &Path, shared: bool) -> Result<fs::File, String> {
             "another envspec run is writing `{}`; try again when it has finished",
             out.display()
         )),
-        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock `{}`: {e}", out.display())),
+        Err(fs::TryLockError::Error(e)) => Err(cannot("lock", out, e)),
     }
 }
 
-fn write_locked(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<String, String> {
+fn refuse_foreign(out: &Path, foreign: &[String]) -> Result<(), String> {
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign
+        .iter()
+        .take(10)
+        .map(|p| format!("  {}", out.join(p).display()))
+        .collect();
+    let more = if foreign.len() > 10 {
+        format!("\n  … and {} more", foreign.len() - 10)
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "refusing to write: these files in the output were not generated by envspec:\n{}{more}\nenvspec owns OUT/<env>/ and OUT/{}; move them elsewhere or choose another output with -o",
+        shown.join("\n"),
+        TOP_LEVEL.join(", OUT/")
+    ))
+}
+
+fn write_locked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Written, String> {
     remove_abandoned_staging(out);
-    let expected = expected_trees(files, scope);
-    let mut changed: Vec<(&str, &Tree)> = Vec::new();
-    let mut foreign = Vec::new();
-    for (env, tree) in &expected {
-        let on_disk = scan(out, env)?;
-        foreign.extend(on_disk.foreign.iter().map(|f| out.join(f)));
-        if &on_disk.generated != tree {
-            changed.push((env, tree));
-        }
+    let mut comparisons = Vec::new();
+    for (env, expected) in by_environment(files, scope) {
+        comparisons.push(compare_environment(out, env, expected)?);
     }
     let top = plan_top_level(out, files, scope)?;
-    foreign.extend(top.foreign.iter().map(|f| out.join(f)));
-    if !foreign.is_empty() {
-        let shown: Vec<String> = foreign
-            .iter()
-            .take(10)
-            .map(|p| format!("  {}", p.display()))
-            .collect();
-        let more = if foreign.len() > 10 {
-            format!("\n  … and {} more", foreign.len() - 10)
-        } else {
-            String::new()
-        };
-        return Err(format!(
-            "refusing to write: these files in the output were not generated by envspec:\n{}{more}\nenvspec owns OUT/<env>/ and OUT/{}; move them elsewhere or choose another output with -o",
-            shown.join("\n"),
-            TOP_LEVEL.join(", OUT/")
-        ));
-    }
+    let mut foreign: Vec<String> = comparisons
+        .iter()
+        .flat_map(|c| c.foreign.iter().cloned())
+        .collect();
+    foreign.extend(
+        top.iter()
+            .filter(|(_, a)| matches!(a, TopLevelAction::Foreign))
+            .map(|(name, _)| name.to_string()),
+    );
+    refuse_foreign(out, &foreign)?;
     let stale = stale_environments(out, scope)?;
-    if !changed.is_empty() || !top.write.is_empty() {
-        fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
-        let staging = out.join(format!(".envspec-staging-{}", std::process::id()));
-        let result = stage_and_swap(out, &staging, &changed, &top.write);
+    let changed: Vec<&EnvComparison> = comparisons.iter().filter(|c| !c.is_up_to_date()).collect();
+    let top_writes: Vec<&GeneratedFile> = top
+        .iter()
+        .filter_map(|(_, a)| match a {
+            TopLevelAction::Write(file, _) => Some(*file),
+            _ => None,
+        })
+        .collect();
+    let mut files_written = 0;
+    if !changed.is_empty() || !top_writes.is_empty() {
+        let staging = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        let result = stage_and_swap(out, &staging, &changed, &top_writes);
         let _ = fs::remove_dir_all(&staging);
-        result?;
+        files_written = result?;
     }
     for env in &stale {
         remove_generated(out, env)?;
     }
-    for name in &top.remove {
-        let path = out.join(name);
-        fs::remove_file(&path)
-            .map_err(|e| format!("cannot remove stale `{}`: {e}", path.display()))?;
+    for (name, action) in &top {
+        if let TopLevelAction::Remove(_) = action {
+            let path = out.join(name);
+            fs::remove_file(&path).map_err(|e| cannot("remove stale", &path, e))?;
+        }
     }
-    let unchanged = expected.len() - changed.len();
-    let mut summary = vec![
-        format!("{} changed", changed.len()),
-        format!("{unchanged} unchanged"),
-    ];
-    if !stale.is_empty() {
-        summary.push(format!("removed stale {}", stale.join(", ")));
-    }
-    Ok(summary.join(", "))
+    Ok(Written {
+        files_written,
+        environments_changed: changed.len(),
+        environments_unchanged: comparisons.len() - changed.len(),
+        stale_removed: stale,
+    })
 }
 
+/// Assembles each changed environment in `staging` and exchanges it with the
+/// live one; returns the number of files written.
 fn stage_and_swap(
     out: &Path,
     staging: &Path,
-    changed: &[(&str, &Tree)],
-    top_level: &[&OutputFile],
-) -> Result<(), String> {
+    changed: &[&EnvComparison],
+    top_level: &[&GeneratedFile],
+) -> Result<usize, String> {
     let fail = |what: &str, path: &Path, e: std::io::Error| {
         format!(
             "cannot {what} `{}`: {e}; nothing was changed",
@@ -332,47 +470,109 @@ fn stage_and_swap(
         )
     };
     fs::create_dir(staging).map_err(|e| fail("create", staging, e))?;
-    for (_, tree) in changed {
-        for (path, text) in *tree {
-            let target = staging.join(path);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(|e| fail("create", parent, e))?;
-            }
-            fs::write(&target, text).map_err(|e| fail("write", &target, e))?;
+    let mut written = 0;
+    for comparison in changed {
+        let mut dirs: Vec<&str> = comparison
+            .expected
+            .iter()
+            .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        dirs.dedup();
+        for dir in dirs {
+            let dir = staging.join(dir);
+            fs::create_dir_all(&dir).map_err(|e| fail("create", &dir, e))?;
+        }
+        let results: Vec<Result<bool, String>> = comparison
+            .expected
+            .par_iter()
+            .zip(&comparison.status)
+            .map(|(file, status)| {
+                let target = staging.join(&file.path);
+                // An unchanged file is linked, not copied: its bytes, inode
+                // and time stay as they were.
+                if matches!(status, Status::Same)
+                    && fs::hard_link(out.join(&file.path), &target).is_ok()
+                {
+                    return Ok(false);
+                }
+                fs::write(&target, &file.text).map_err(|e| fail("write", &target, e))?;
+                Ok(true)
+            })
+            .collect();
+        for result in results {
+            written += usize::from(result?);
         }
     }
     for file in top_level {
         let target = staging.join(&file.path);
         fs::write(&target, &file.text).map_err(|e| fail("write", &target, e))?;
+        written += 1;
     }
-    // `.old` cannot be an environment name (names start with a letter).
-    let old = staging.join(".old");
-    fs::create_dir(&old).map_err(|e| fail("create", &old, e))?;
-    for (env, _) in changed {
-        let live = out.join(env);
-        if live.exists() {
-            fs::rename(&live, old.join(env))
-                .map_err(|e| format!("cannot replace `{}`: {e}", live.display()))?;
-        }
-        fs::rename(staging.join(env), &live)
-            .map_err(|e| format!("cannot replace `{}`: {e}", live.display()))?;
+    for comparison in changed {
+        let live = out.join(comparison.env);
+        swap_in(&staging.join(comparison.env), &live).map_err(|e| cannot("replace", &live, e))?;
     }
     for file in top_level {
         let live = out.join(&file.path);
-        fs::rename(staging.join(&file.path), &live)
-            .map_err(|e| format!("cannot replace `{}`: {e}", live.display()))?;
+        fs::rename(staging.join(&file.path), &live).map_err(|e| cannot("replace", &live, e))?;
     }
-    Ok(())
+    Ok(written)
+}
+
+/// Puts the directory `new` at `live` in one step: with an atomic exchange
+/// where the system has one (the old tree ends up at `new`, removed with the
+/// staging directory), so `live` is never missing, not even for an instant.
+fn swap_in(new: &Path, live: &Path) -> std::io::Result<()> {
+    if !live.exists() {
+        return fs::rename(new, live);
+    }
+    match exchange(new, live) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::Unsupported || e.raw_os_error() == Some(libc::EINVAL) => {
+            // Two renames: a kill in between leaves `live` absent until
+            // the next build, never half-written.
+            let aside = new.with_extension("old");
+            fs::rename(live, &aside)?;
+            fs::rename(new, live)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::from);
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(ErrorKind::Unsupported.into())
 }
 
 /// Removes the generated files of a stale environment, then any directory
 /// left empty; foreign files stay.
 fn remove_generated(out: &Path, env: &str) -> Result<(), String> {
-    let on_disk = scan(out, env)?;
-    for path in on_disk.generated.keys() {
+    for (path, _) in generated_files(out, env)? {
         let full = out.join(path);
-        fs::remove_file(&full)
-            .map_err(|e| format!("cannot remove stale `{}`: {e}", full.display()))?;
+        fs::remove_file(&full).map_err(|e| cannot("remove stale", &full, e))?;
     }
     for dir in [out.join(env).join("values"), out.join(env)] {
         let _ = fs::remove_dir(dir); // only succeeds when empty, as intended
@@ -438,7 +638,7 @@ impl Drift {
 }
 
 /// Compares the expected output with OUT, without writing anything.
-pub fn compare(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<Drift, String> {
+pub fn compare(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
     // Read a consistent tree, not one a build is swapping directories in.
     let _lock = if out.is_dir() {
         Some(lock(out, true)?)
@@ -454,78 +654,63 @@ pub fn compare(out: &Path, files: &[OutputFile], scope: &Scope) -> Result<Drift,
             diff,
         })
     };
-    let mut stale = Tree::new();
-    for (env, tree) in expected_trees(files, scope) {
-        let on_disk = scan(out, env)?;
-        for foreign in &on_disk.foreign {
-            let note = format!(
-                "{}: not generated by envspec; `envspec build` refuses to write while it is there\n",
-                label(foreign)
-            );
-            push(DriftKind::Foreign, foreign, note);
+    let foreign_note = |path: &str| {
+        format!(
+            "{}: not generated by envspec; `envspec build` refuses to write while it is there\n",
+            label(path)
+        )
+    };
+    let missing = |path: &str, text: &str| {
+        unified(
+            "",
+            text,
+            &format!("{} (missing)", label(path)),
+            &label(path),
+        )
+    };
+    let mut stale: Vec<(String, String)> = Vec::new();
+    for (env, expected) in by_environment(files, scope) {
+        let comparison = compare_environment(out, env, expected)?;
+        for foreign in &comparison.foreign {
+            push(DriftKind::Foreign, foreign, foreign_note(foreign));
         }
-        for (path, text) in &tree {
-            match on_disk.generated.get(path) {
-                None if on_disk.foreign.contains(path) => {}
-                None => push(
+        for (file, status) in expected.iter().zip(comparison.status) {
+            match status {
+                Status::Same => {}
+                Status::Missing if comparison.foreign.contains(&file.path) => {}
+                Status::Missing => push(
                     DriftKind::Missing,
-                    path,
-                    unified(
-                        "",
-                        text,
-                        &format!("{} (missing)", label(path)),
-                        &label(path),
-                    ),
+                    &file.path,
+                    missing(&file.path, &file.text),
                 ),
-                Some(old) if old != text => push(
+                Status::Changed(old) => push(
                     DriftKind::Changed,
-                    path,
-                    unified(old, text, &label(path), &label(path)),
+                    &file.path,
+                    unified(&old, &file.text, &label(&file.path), &label(&file.path)),
                 ),
-                Some(_) => {}
             }
         }
-        for (path, text) in on_disk.generated {
-            if !tree.contains_key(&path) {
-                stale.insert(path, text);
-            }
-        }
+        stale.extend(comparison.stale);
     }
     for env in stale_environments(out, scope)? {
-        stale.extend(scan(out, &env)?.generated);
+        stale.extend(generated_files(out, &env)?);
     }
-    let top = plan_top_level(out, files, scope)?;
-    for name in &top.foreign {
-        let note = format!(
-            "{}: not generated by envspec; `envspec build` refuses to write while it is there\n",
-            label(name)
-        );
-        push(DriftKind::Foreign, name, note);
-    }
-    for file in top.write {
-        match top_level(out, &file.path)? {
-            TopLevel::Generated(old) => push(
+    for (name, action) in plan_top_level(out, files, scope)? {
+        match action {
+            TopLevelAction::Keep => {}
+            TopLevelAction::Foreign => push(DriftKind::Foreign, name, foreign_note(name)),
+            TopLevelAction::Write(file, OnDisk::Generated(old)) => push(
                 DriftKind::Changed,
-                &file.path,
-                unified(&old, &file.text, &label(&file.path), &label(&file.path)),
+                name,
+                unified(&old, &file.text, &label(name), &label(name)),
             ),
-            _ => push(
-                DriftKind::Missing,
-                &file.path,
-                unified(
-                    "",
-                    &file.text,
-                    &format!("{} (missing)", label(&file.path)),
-                    &label(&file.path),
-                ),
-            ),
+            TopLevelAction::Write(file, _) => {
+                push(DriftKind::Missing, name, missing(name, &file.text))
+            }
+            TopLevelAction::Remove(old) => stale.push((name.to_string(), old)),
         }
     }
-    for name in top.remove {
-        if let TopLevel::Generated(old) = top_level(out, name)? {
-            stale.insert(name.to_string(), old);
-        }
-    }
+    stale.sort();
     for (path, text) in stale {
         let diff = unified(
             &text,

@@ -9,16 +9,27 @@ mod promotion;
 mod values;
 pub mod yaml;
 
-use crate::model::Model;
+use rayon::prelude::*;
+
+use crate::model::{Environment, Model, Release};
 use yaml::Yaml;
 
-/// One generated file.
+/// One generated file, with the data it was rendered from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {
     /// Relative to the output directory, `/`-separated: `prod/values/web.yaml`.
     pub path: String,
     /// What the file says, as data (round-trip tests compare against it).
     pub document: Yaml,
+    /// The exact bytes to write.
+    pub text: String,
+}
+
+/// One generated file, as written: what `build` and `check` need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedFile {
+    /// Relative to the output directory, `/`-separated: `prod/values/web.yaml`.
+    pub path: String,
     /// The exact bytes to write.
     pub text: String,
 }
@@ -37,35 +48,78 @@ pub fn values_path_in_env(app: &str) -> String {
     format!("values/{app}.yaml")
 }
 
+/// The path of the promotion chain's description.
+pub const PROMOTION_PATH: &str = "promotion.yaml";
+
 /// Every output file of the environments selected (all when `only` is empty),
-/// sorted by path.
+/// sorted by path, each with its document.
 pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for env in &model.environments {
-        if !only.is_empty() && !only.contains(&env.name) {
-            continue;
+    generate(model, only, |path, header, document| {
+        let text = yaml::render_document(&header, &document);
+        OutputFile {
+            path,
+            document,
+            text,
         }
-        let dsf_header = header(
-            &format!("the Helmsman desired state of environment `{}`", env.name),
-            &[&env.declared_in],
-        );
-        files.push(file(
-            dsf_path(&env.name),
-            dsf_header,
-            dsf::document(model, env),
-        ));
-        for release in &env.releases {
-            let values_header = header(
-                &format!(
-                    "Helm values of app `{}` in environment `{}`",
-                    release.app, env.name
+    })
+}
+
+/// Like [`emit`], but keeps only the text: each document is dropped as soon
+/// as it is rendered, so a large spec never holds all of them at once.
+pub fn emit_text(model: &Model, only: &[String]) -> Vec<GeneratedFile> {
+    generate(model, only, |path, header, document| GeneratedFile {
+        text: yaml::render_document(&header, &document),
+        path,
+    })
+}
+
+/// The values document of one release, as the chart will read it.
+pub fn values_document(release: &Release) -> Yaml {
+    values::document(release)
+}
+
+/// Builds every document and hands each to `finish`, spreading the work over
+/// the cores (documents are independent); the result is sorted by path.
+fn generate<T: HasPath + Send>(
+    model: &Model,
+    only: &[String],
+    finish: impl Fn(String, Vec<String>, Yaml) -> T + Sync,
+) -> Vec<T> {
+    let selected: Vec<&Environment> = model
+        .environments
+        .iter()
+        .filter(|env| only.is_empty() || only.contains(&env.name))
+        .collect();
+    let jobs: Vec<(&Environment, Option<&Release>)> = selected
+        .iter()
+        .flat_map(|env| {
+            std::iter::once((*env, None)).chain(env.releases.iter().map(|r| (*env, Some(r))))
+        })
+        .collect();
+    let mut files: Vec<T> = jobs
+        .into_par_iter()
+        .map(|(env, release)| match release {
+            None => finish(
+                dsf_path(&env.name),
+                header(
+                    &format!("the Helmsman desired state of environment `{}`", env.name),
+                    &[&env.declared_in],
                 ),
-                &[&release.declared_in, &env.declared_in],
-            );
-            let path = format!("{}/{}", env.name, values_path_in_env(&release.app));
-            files.push(file(path, values_header, values::document(release)));
-        }
-    }
+                dsf::document(model, env),
+            ),
+            Some(release) => finish(
+                format!("{}/{}", env.name, values_path_in_env(&release.app)),
+                header(
+                    &format!(
+                        "Helm values of app `{}` in environment `{}`",
+                        release.app, env.name
+                    ),
+                    &[&release.declared_in, &env.declared_in],
+                ),
+                values::document(release),
+            ),
+        })
+        .collect();
     if !model.promotion.is_empty() {
         let mut sources: Vec<&str> = model
             .promotion
@@ -80,25 +134,30 @@ pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
             ),
             &sources,
         );
-        files.push(file(
+        files.push(finish(
             PROMOTION_PATH.into(),
             header,
             promotion::document(model),
         ));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.par_sort_unstable_by(|a, b| a.path().cmp(b.path()));
     files
 }
 
-/// The path of the promotion chain's description.
-pub const PROMOTION_PATH: &str = "promotion.yaml";
+/// What [`generate`] sorts by.
+trait HasPath {
+    fn path(&self) -> &str;
+}
 
-fn file(path: String, header: Vec<String>, document: Yaml) -> OutputFile {
-    let text = yaml::render_document(&header, &document);
-    OutputFile {
-        path,
-        document,
-        text,
+impl HasPath for OutputFile {
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl HasPath for GeneratedFile {
+    fn path(&self) -> &str {
+        &self.path
     }
 }
 

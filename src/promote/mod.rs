@@ -149,7 +149,7 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
 /// What `env`'s `deploy` of `release` sets that travels: the chart version
 /// and the travelling settings, as (path, source text).
 fn overrides_of(release: &Release, env: &str) -> Vec<(String, String)> {
-    let here = |origin: &Origin| *origin == Origin::Environment(env.to_string());
+    let here = |origin: &Origin| *origin == Origin::Environment(env.into());
     let mut out = Vec::new();
     if here(&release.chart_version.provenance.origin) {
         out.push((

@@ -3,20 +3,23 @@
 //! A block merges with the block it overrides key by key (so an environment
 //! can change one variable of `env`); any other value replaces the old one.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::source::Span;
 use crate::syntax::ast::{Block, Name, Value, ValueKind};
 
-/// Where a setting was last written.
+/// Where a setting was last written. Every merged setting and every value
+/// of the model carries one, so the name is shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Origin {
     /// A default of this template.
-    Template(String),
+    Template(Arc<str>),
     /// The app's own declaration.
-    App(String),
+    App(Arc<str>),
     /// An override in this environment's `deploy`.
-    Environment(String),
+    Environment(Arc<str>),
 }
 
 impl std::fmt::Display for Origin {

@@ -334,15 +334,15 @@ fn resolve_environment<'a>(
             merge::layer(
                 &mut settings,
                 &template.body,
-                &Origin::Template(template.name.text.clone()),
+                &Origin::Template(template.name.text.as_str().into()),
             );
         }
-        merge::layer(&mut settings, &app.body, &Origin::App(app_name.to_string()));
+        merge::layer(&mut settings, &app.body, &Origin::App(app_name.into()));
         if let Some(overrides) = &deploy.overrides {
             merge::layer(
                 &mut settings,
                 overrides,
-                &Origin::Environment(env_name.to_string()),
+                &Origin::Environment(env_name.into()),
             );
         }
         seen.insert(app_name, deployments.len());

@@ -47,7 +47,7 @@ fn removing_an_environment_removes_its_directory() {
         ENVIRONMENTS.split("environment prod").next().unwrap(),
     );
     test.run().status(0).stderr(
-        "envspec: wrote 3 files for 1 environment to `out` (0 changed, 1 unchanged, removed stale prod)\n",
+        "envspec: wrote 0 of 3 files for 1 environment to `out` (0 changed, 1 unchanged, removed stale prod)\n",
     );
     assert_eq!(
         test.files("out"),
