@@ -90,6 +90,11 @@ pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
     files
 }
 
+/// The Helm values document of one release, as its values file holds it.
+pub fn values_document(release: &crate::model::Release) -> Yaml {
+    values::document(release)
+}
+
 /// The path of the promotion chain's description.
 pub const PROMOTION_PATH: &str = "promotion.yaml";
 
