@@ -7,6 +7,8 @@ mod test;
 
 #[path = "cli/build.rs"]
 mod build;
+#[path = "cli/chart_schema.rs"]
+mod chart_schema;
 #[path = "cli/check.rs"]
 mod check;
 #[path = "cli/color.rs"]
