@@ -5,6 +5,7 @@
 //! rules → [`model`]), [`emit`] (model → YAML documents), and [`cli`] (the
 //! commands, the only place that touches the disk).
 
+pub mod chart_schema;
 pub mod check;
 pub mod cli;
 pub mod diag;

@@ -9,6 +9,8 @@ mod test;
 mod atomic;
 #[path = "cli/build.rs"]
 mod build;
+#[path = "cli/chart_schema.rs"]
+mod chart_schema;
 #[path = "cli/check.rs"]
 mod check;
 #[path = "cli/color.rs"]

@@ -8,9 +8,15 @@
 //! produces its code is asserted apart from the snapshot: accepting a new
 //! snapshot cannot hide a case that stopped testing what it is named after.
 //!
+//! A case compiles as `envspec build` does: when the spec compiles, the chart
+//! schemas it names (relative to the case's files) are read and every
+//! release's values are validated against them.
+//!
 //! The long explanations (`envspec explain CODE`, `src/diag/explain/*.md`) are
 //! checked here too: their `## Example` must produce the code they explain, and
-//! their `## Fix` must compile without errors.
+//! their `## Fix` must compile without errors. A ```json block in a section
+//! is the file `values.schema.json` beside that section's snippet (the
+//! example's serves the fix too when the fix has none).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -118,6 +124,17 @@ fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// Compiles a spec whose files are relative to `dir`, then validates its
+/// values against the chart schemas it names, as `envspec build` does.
+fn compile(sources: &Sources, dir: &Path) -> Vec<Diagnostic> {
+    let (model, mut diagnostics) = envspec::compile(sources);
+    if let Some(model) = &model {
+        diagnostics.extend(envspec::chart_schema::check(dir, model));
+        envspec::diag::sort(&mut diagnostics);
+    }
+    diagnostics
+}
+
 fn codes_of(diagnostics: &[Diagnostic]) -> Vec<Code> {
     diagnostics.iter().map(|d| d.code).collect()
 }
@@ -149,7 +166,7 @@ fn run_case(case: &Case) {
         "tests/ui/{}: the case has no `.env` file",
         case.name
     );
-    let (_model, diagnostics) = envspec::compile(&sources);
+    let diagnostics = compile(&sources, &case.dir);
     let snapshot = format!(
         "{shown}----- DIAGNOSTICS\n{}",
         render(&sources, &diagnostics)
@@ -240,8 +257,9 @@ fn every_snapshot_has_a_case() {
 
 // ---- explanations ----
 
-/// The first ```envspec block after the line `heading`, before the next `## `.
-fn block_under<'t>(text: &'t str, heading: &str) -> Option<&'t str> {
+/// The first ```LANGUAGE block after the line `heading`, before the next `## `.
+fn block_under<'t>(text: &'t str, heading: &str, language: &str) -> Option<&'t str> {
+    let fence = format!("```{language}");
     let mut offset = 0;
     let mut in_section = false;
     let mut start = None;
@@ -253,7 +271,7 @@ fn block_under<'t>(text: &'t str, heading: &str) -> Option<&'t str> {
             Some(_) => {}
             None if trimmed == heading => in_section = true,
             None if in_section && trimmed.starts_with("## ") => return None,
-            None if in_section && trimmed == "```envspec" => start = Some(end),
+            None if in_section && trimmed == fence => start = Some(end),
             None => {}
         }
         offset = end;
@@ -283,10 +301,16 @@ fn as_spec(snippet: &str) -> String {
     spec
 }
 
-/// Compiles one explanation snippet. E0102's example is about a file that is
-/// not UTF-8, which Markdown cannot show as it is: as the explanation says, it
-/// was saved as Latin-1, so it is compiled from those bytes.
-fn compile_snippet(code: Code, snippet: &str, latin1: bool) -> (Sources, Vec<Diagnostic>) {
+/// Compiles one explanation snippet, with `schema` as `values.schema.json`
+/// beside it. E0102's example is about a file that is not UTF-8, which
+/// Markdown cannot show as it is: as the explanation says, it was saved as
+/// Latin-1, so it is compiled from those bytes.
+fn compile_snippet(
+    code: Code,
+    snippet: &str,
+    latin1: bool,
+    schema: Option<&str>,
+) -> (Sources, Vec<Diagnostic>) {
     let spec = as_spec(snippet);
     let bytes = if latin1 {
         assert_eq!(code, Code::E0102, "only E0102 is compiled from Latin-1");
@@ -298,7 +322,11 @@ fn compile_snippet(code: Code, snippet: &str, latin1: bool) -> (Sources, Vec<Dia
     };
     let mut sources = Sources::new();
     sources.add(SourceFile::from_bytes(PathBuf::from("example.env"), bytes));
-    let (_model, diagnostics) = envspec::compile(&sources);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    if let Some(schema) = schema {
+        std::fs::write(dir.path().join("values.schema.json"), schema).expect("schema written");
+    }
+    let diagnostics = compile(&sources, dir.path());
     (sources, diagnostics)
 }
 
@@ -313,10 +341,12 @@ fn explanation_faults(code: Code) -> Vec<String> {
     if text.lines().next() != Some(title.as_str()) {
         faults.push(format!("does not start with the line `{title}`"));
     }
-    match block_under(text, "## Example") {
+    let example_schema = block_under(text, "## Example", "json");
+    match block_under(text, "## Example", "envspec") {
         None => faults.push("has no ```envspec block under `## Example`".into()),
         Some(example) => {
-            let (sources, diagnostics) = compile_snippet(code, example, code == Code::E0102);
+            let (sources, diagnostics) =
+                compile_snippet(code, example, code == Code::E0102, example_schema);
             if NOT_FROM_A_SPEC.contains(&code) {
                 if diagnostics.iter().any(Diagnostic::is_error) {
                     faults.push(format!(
@@ -332,10 +362,11 @@ fn explanation_faults(code: Code) -> Vec<String> {
             }
         }
     }
-    match block_under(text, "## Fix") {
+    match block_under(text, "## Fix", "envspec") {
         None => faults.push("has no ```envspec block under `## Fix`".into()),
         Some(fix) => {
-            let (sources, diagnostics) = compile_snippet(code, fix, false);
+            let schema = block_under(text, "## Fix", "json").or(example_schema);
+            let (sources, diagnostics) = compile_snippet(code, fix, false, schema);
             if diagnostics.iter().any(|d| d.is_error() || d.code == code) {
                 faults.push(format!(
                     "its fix does not compile cleanly:\n{}",
@@ -362,12 +393,21 @@ fn every_code_is_explained() {
 fn snippet_helpers() {
     let text =
         "# X\n\n## Example\n\ntext\n\n```envspec\na\nb\n```\n\n## Fix\n\n```envspec\nc\n```\n";
-    assert_eq!(block_under(text, "## Example"), Some("a\nb\n"));
-    assert_eq!(block_under(text, "## Fix"), Some("c\n"));
-    assert_eq!(block_under(text, "## Notes"), None);
+    assert_eq!(block_under(text, "## Example", "envspec"), Some("a\nb\n"));
+    assert_eq!(block_under(text, "## Fix", "envspec"), Some("c\n"));
+    assert_eq!(block_under(text, "## Fix", "json"), None);
+    assert_eq!(block_under(text, "## Notes", "envspec"), None);
     assert_eq!(
-        block_under("## Example\n\n## Fix\n```envspec\nc\n```\n", "## Example"),
+        block_under(
+            "## Example\n\n## Fix\n```envspec\nc\n```\n",
+            "## Example",
+            "envspec"
+        ),
         None
+    );
+    assert_eq!(
+        block_under("## Example\n```json\n{}\n```\n", "## Example", "json"),
+        Some("{}\n")
     );
     assert!(declares("platform p { }", "platform"));
     assert!(!declares("# platform p { }\n  platforms", "platform"));

@@ -19,8 +19,8 @@ use indexmap::IndexMap;
 
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::model::{
-    ChartRef, EnvSource, EnvVar, Environment, Extra, HelmRepo, Model, Platform, Port, Provenance,
-    Release, Resources, Sourced, Text, Travelling, ValuesLayout,
+    ChartRef, ChartSchemaRef, EnvSource, EnvVar, Environment, Extra, HelmRepo, Model, Platform,
+    Port, Provenance, Release, Resources, Sourced, Text, Travelling, ValuesLayout,
 };
 use crate::resolve::{self, Merged, Origin, Resolved, Setting, Settings};
 use crate::source::{Sources, Span};
@@ -72,6 +72,7 @@ pub fn check(
     // After the environments, so that an error found in a deployment (with
     // real interpolated values) is the one kept when both report it.
     checker.declarations();
+    let chart_schemas = checker.chart_schemas();
     let compiled_rules = rules::compile(&resolved.rules, checker.diagnostics);
     let promotion = promotion::steps(resolved, sources, checker.diagnostics);
     // Promotion invariants, rules and unused-declaration warnings judge the
@@ -83,6 +84,7 @@ pub fn check(
         platform,
         environments,
         promotion,
+        chart_schemas,
     };
     promotion::invariants(&model, diagnostics);
     rules::evaluate(&compiled_rules, &model, diagnostics);
@@ -108,6 +110,22 @@ fn deployed_names<'a>(resolved: &Resolved<'a>) -> std::collections::HashSet<&'a 
         }
     }
     names
+}
+
+/// Where each key of a `values` block was last set, nested keys included.
+fn value_sources_of(
+    prefix: &mut Vec<String>,
+    block: &Settings<'_>,
+    out: &mut Vec<(Vec<String>, Provenance)>,
+) {
+    for (key, entry) in block {
+        prefix.push((*key).to_string());
+        out.push((prefix.clone(), provenance(entry)));
+        if let Merged::Block(inner) = &entry.merged {
+            value_sources_of(prefix, inner, out);
+        }
+        prefix.pop();
+    }
 }
 
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -375,6 +393,7 @@ impl<'a> Checker<'_, 'a, '_> {
             FieldType::Paths => drop(self.layout(setting)),
             FieldType::Keys => drop(self.keys(spec, setting)),
             FieldType::Travels => drop(self.travels(spec, setting)),
+            FieldType::SchemaPath => drop(self.schema_path(spec, setting)),
         }
     }
 
@@ -1328,6 +1347,44 @@ impl<'a> Checker<'_, 'a, '_> {
         Some(layout)
     }
 
+    /// A chart's `schema`: a path, kept as written; reading it is I/O, done
+    /// by the command line once the spec compiles.
+    fn schema_path(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<String> {
+        let value = self.scalar(spec, setting)?;
+        let path = self.string_value(value, spec.ty, spec.name)?;
+        if path.trim().is_empty() {
+            self.push(
+                Diagnostic::new(Code::E0302, "`schema` expects a path, found an empty string")
+                    .at(value.span, "empty path")
+                    .help("name the chart's `values.schema.json`, or the unpacked chart directory holding it, relative to this file"),
+            );
+            return None;
+        }
+        Some(path)
+    }
+
+    /// Every chart's `schema`, sorted by chart.
+    fn chart_schemas(&mut self) -> Vec<ChartSchemaRef> {
+        let spec = schema::find(DeclKind::Chart, "schema").expect("schema field");
+        let mut out = Vec::new();
+        for (name, decl) in &self.resolved.charts {
+            let settings = own_settings(decl);
+            let Some(setting) = settings.get("schema") else {
+                continue;
+            };
+            let Some(path) = self.schema_path(spec, setting) else {
+                continue;
+            };
+            out.push(ChartSchemaRef {
+                chart: (*name).to_string(),
+                path,
+                declared_in: self.sources.get(decl.name.span.file).display_path(),
+                span: setting.value_span(),
+            });
+        }
+        out
+    }
+
     // ---- platform and environments ----
 
     fn platform(&mut self) -> Option<Platform> {
@@ -1633,6 +1690,10 @@ impl<'a> Checker<'_, 'a, '_> {
             .get("values")
             .and_then(|s| self.extra_values(field("values"), s, &context))
             .unwrap_or_default();
+        let mut value_sources = Vec::new();
+        if let Some(Merged::Block(block)) = settings.get("values").map(|s| &s.merged) {
+            value_sources_of(&mut Vec::new(), block, &mut value_sources);
+        }
         let layout = chart
             .as_ref()
             .and_then(|c| self.resolved.charts.get(c.value.to_string().as_str()))
@@ -1644,6 +1705,7 @@ impl<'a> Checker<'_, 'a, '_> {
         }
         let release = Release {
             app: app_name.to_string(),
+            span: app.name.span,
             declared_in: self.sources.get(app.name.span.file).display_path(),
             namespace: namespace?,
             description,
@@ -1665,6 +1727,7 @@ impl<'a> Checker<'_, 'a, '_> {
             hotfix,
             travelling,
             extra_values,
+            value_sources,
             layout,
         };
         self.value_collisions(&release);

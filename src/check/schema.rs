@@ -36,6 +36,8 @@ pub enum FieldType {
     Keys,
     /// A list of `env.NAME` / `values.PATH` strings.
     Travels,
+    /// A path to a JSON schema file or a chart directory, relative to the file.
+    SchemaPath,
 }
 
 impl FieldType {
@@ -68,6 +70,9 @@ impl FieldType {
             FieldType::Keys => "a list of strings",
             FieldType::Travels => {
                 "a list of paths such as \"env.SCHEMA_VERSION\" or \"values.features\""
+            }
+            FieldType::SchemaPath => {
+                "a path string such as \"charts/web/values.schema.json\" or \"charts/web\""
             }
         }
     }
@@ -269,6 +274,11 @@ pub const CHART_FIELDS: &[FieldSpec] = &[
         "paths",
         FieldType::Paths,
         "Where this chart expects the typed fields, as dotted value paths.",
+    ),
+    field(
+        "schema",
+        FieldType::SchemaPath,
+        "The chart's `values.schema.json`, or an unpacked chart directory holding one, relative to this file; every release's values are validated against it.",
     ),
     field("description", FieldType::Text, "A note for people."),
 ];

@@ -222,7 +222,11 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         Ok(sources) => sources,
         Err(message) => return usage_error(&message),
     };
-    let (model, diagnostics) = crate::compile(&sources);
+    let (model, mut diagnostics) = crate::compile(&sources);
+    if let Some(model) = &model {
+        diagnostics.extend(crate::chart_schema::check(&args.dir, model));
+        crate::diag::sort(&mut diagnostics);
+    }
     reporter.report(&sources, &diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

@@ -83,6 +83,10 @@ codes! {
     E0315, Error, "invalid number";
     E0316, Error, "extra value collides with a typed field";
     E0317, Error, "value not allowed here";
+    E0318, Error, "chart schema not found";
+    E0319, Error, "invalid chart schema";
+    E0320, Error, "value rejected by the chart's schema";
+    E0321, Error, "value required by the chart's schema not set";
     E0401, Error, "cycle in the promotion chain";
     E0402, Error, "environment promoted into from two upstreams";
     E0403, Error, "unknown or misconfigured promotion step";

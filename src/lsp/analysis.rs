@@ -52,7 +52,11 @@ impl Analysis {
     /// last analysis, whose names stand in for files that do not parse now.
     pub fn new(root: &Path, open: &HashMap<PathBuf, String>, previous: Option<&Analysis>) -> Self {
         let workspace::Loaded { sources, paths } = workspace::load(root, open);
-        let (model, diagnostics) = crate::compile(&sources);
+        let (model, mut diagnostics) = crate::compile(&sources);
+        if let Some(model) = &model {
+            diagnostics.extend(crate::chart_schema::check(root, model));
+            crate::diag::sort(&mut diagnostics);
+        }
         let mut files = Vec::with_capacity(sources.len());
         let mut parsed = Vec::with_capacity(sources.len());
         let mut lines = Vec::with_capacity(sources.len());

@@ -29,6 +29,8 @@ pub struct Model {
     pub environments: Vec<Environment>,
     /// The promotion chain, in source order.
     pub promotion: Vec<PromotionStep>,
+    /// The charts that name a values schema, sorted by chart.
+    pub chart_schemas: Vec<ChartSchemaRef>,
 }
 
 impl Model {
@@ -40,6 +42,21 @@ impl Model {
     pub fn upstream_step(&self, env: &str) -> Option<&PromotionStep> {
         self.promotion.iter().find(|s| s.to == env)
     }
+}
+
+/// A chart declaration's `schema = "..."`: where the JSON schema of the
+/// chart's values is, as written (reading it is the command line's job).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSchemaRef {
+    /// The chart, `repo/name`.
+    pub chart: String,
+    /// A `values.schema.json` file or a chart directory holding one, relative
+    /// to the directory of `declared_in`.
+    pub path: String,
+    /// The file that declares the chart, relative to the spec directory.
+    pub declared_in: String,
+    /// The `schema` value.
+    pub span: Span,
 }
 
 /// One step of the promotion chain.
@@ -136,6 +153,8 @@ impl Environment {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub app: String,
+    /// Where the app is named in its declaration.
+    pub span: Span,
     /// The file that declares the app, relative to the spec directory.
     pub declared_in: String,
     pub namespace: Sourced<String>,
@@ -164,6 +183,9 @@ pub struct Release {
     pub travelling: Vec<Travelling>,
     /// Chart-specific values, merged into the generated ones.
     pub extra_values: Vec<(String, Sourced<Extra>)>,
+    /// Where each key of the chart-specific values was set, nested keys
+    /// included, by its key path; schema errors point there.
+    pub value_sources: Vec<(Vec<String>, Provenance)>,
     /// Where the typed fields go in this chart's values.
     pub layout: ValuesLayout,
 }
