@@ -146,7 +146,7 @@ fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
         DeclKind::Environment => Origin::Environment(decl.name.text.as_str().into()),
         _ => Origin::App(decl.name.text.as_str().into()),
     };
-    let mut settings = Settings::new();
+    let mut settings = Settings::default();
     resolve::merge::layer(&mut settings, &decl.body, &origin);
     settings
 }
@@ -209,7 +209,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 let Some(overrides) = &deploy.overrides else {
                     continue;
                 };
-                let mut settings = Settings::new();
+                let mut settings = Settings::default();
                 resolve::merge::layer(
                     &mut settings,
                     overrides,
@@ -1286,7 +1286,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 Extra::List(list)
             }
             ValueKind::Map(block) => {
-                let mut settings = Settings::new();
+                let mut settings = Settings::default();
                 resolve::merge::layer(&mut settings, block, &Origin::App("".into()));
                 Extra::Map(
                     self.extra_block(&settings, context)
@@ -1524,7 +1524,7 @@ impl<'a> Checker<'_, 'a, '_> {
     ) -> Option<Release> {
         let app = deployment.app;
         let app_name = app.name.text.as_str();
-        let settings = &deployment.settings;
+        let settings = &deployment.settings();
         let field = |n: &str| schema::find(DeclKind::App, n).expect("app field");
         let namespace = match settings.get("namespace") {
             Some(s) => self.namespace(field("namespace"), s).map(|n| sourced(n, s)),

@@ -322,7 +322,7 @@ fn merged_values(analysis: &Analysis, environment: &str, app: &str, out: &mut St
             analysis.place(version.span)
         );
     }
-    settings_lines(analysis, "", &deployment.settings, out);
+    settings_lines(analysis, "", &deployment.settings(), out);
 }
 
 fn settings_lines(analysis: &Analysis, prefix: &str, settings: &Settings<'_>, out: &mut String) {

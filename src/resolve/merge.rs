@@ -32,8 +32,9 @@ impl std::fmt::Display for Origin {
     }
 }
 
-/// Merged settings by key, in the order keys were first written.
-pub type Settings<'a> = IndexMap<&'a str, Setting<'a>>;
+/// Merged settings by key, in the order keys were first written. Keys are
+/// short field names looked up constantly, so they get a fast hash.
+pub type Settings<'a> = IndexMap<&'a str, Setting<'a>, rustc_hash::FxBuildHasher>;
 
 /// One merged setting.
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ pub fn layer<'a>(settings: &mut Settings<'a>, block: &'a Block, origin: &Origin)
             (kind, _) => {
                 let merged = match kind {
                     ValueKind::Map(inner) => {
-                        let mut nested = Settings::new();
+                        let mut nested = Settings::default();
                         layer(&mut nested, inner, origin);
                         Merged::Block(nested)
                     }

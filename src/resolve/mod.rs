@@ -49,8 +49,60 @@ pub struct Environment<'a> {
 pub struct Deployment<'a> {
     pub app: &'a BlockDecl,
     pub deploy: &'a Deploy,
-    /// Template chain, then app, then environment overrides; later wins.
-    pub settings: Settings<'a>,
+    /// The app's templates, the most general first.
+    pub templates: Vec<&'a BlockDecl>,
+    /// The environment's name.
+    pub environment: &'a str,
+}
+
+impl<'a> Deployment<'a> {
+    /// The settings of the template chain, then the app, then the
+    /// environment's overrides; later wins. Merged on demand, not kept: a
+    /// large spec has tens of thousands of deployments, and each is checked
+    /// once.
+    pub fn settings(&self) -> Settings<'a> {
+        let mut settings = Settings::default();
+        for template in &self.templates {
+            merge::layer(
+                &mut settings,
+                &template.body,
+                &Origin::Template(template.name.text.as_str().into()),
+            );
+        }
+        merge::layer(
+            &mut settings,
+            &self.app.body,
+            &Origin::App(self.app.name.text.as_str().into()),
+        );
+        if let Some(overrides) = &self.deploy.overrides {
+            merge::layer(
+                &mut settings,
+                overrides,
+                &Origin::Environment(self.environment.into()),
+            );
+        }
+        settings
+    }
+
+    /// The value of a plain (not block) top-level field as last written, without
+    /// merging everything.
+    fn last_value(&self, key: &str) -> Option<&'a ast::Value> {
+        let layers = self
+            .deploy
+            .overrides
+            .iter()
+            .chain(std::iter::once(&self.app.body))
+            .chain(self.templates.iter().rev().map(|t| &t.body));
+        for block in layers {
+            if let Some(field) = block.fields.iter().rev().find(|f| f.key.text == key) {
+                return match field.value.kind {
+                    ValueKind::Map(_) => None,
+                    _ => Some(&field.value),
+                };
+            }
+        }
+        None
+    }
 }
 
 impl<'a> Resolved<'a> {
@@ -325,31 +377,18 @@ fn resolve_environment<'a>(
             );
             continue;
         }
-        let mut settings = Settings::new();
-        for template in ancestry
+        let templates = ancestry
             .get(&(app_name, DeclKind::App))
             .into_iter()
             .flatten()
-        {
-            merge::layer(
-                &mut settings,
-                &template.body,
-                &Origin::Template(template.name.text.as_str().into()),
-            );
-        }
-        merge::layer(&mut settings, &app.body, &Origin::App(app_name.into()));
-        if let Some(overrides) = &deploy.overrides {
-            merge::layer(
-                &mut settings,
-                overrides,
-                &Origin::Environment(env_name.into()),
-            );
-        }
+            .copied()
+            .collect();
         seen.insert(app_name, deployments.len());
         deployments.push(Deployment {
             app,
             deploy,
-            settings,
+            environment: env_name,
+            templates,
         });
     }
     deployments.sort_by(|a, b| a.app.name.text.cmp(&b.app.name.text));
@@ -365,7 +404,7 @@ pub fn unknown_app(resolved: &Resolved<'_>, name: &ast::Name) -> Diagnostic {
 
 /// The apps named by a deployment's `after`, with their spans.
 pub fn after_names<'a>(deployment: &Deployment<'a>) -> Vec<(&'a str, Span)> {
-    let Some(value) = deployment.settings.get("after").and_then(|s| s.value()) else {
+    let Some(value) = deployment.last_value("after") else {
         return Vec::new();
     };
     let items: Vec<&ast::Value> = match &value.kind {
