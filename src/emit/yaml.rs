@@ -105,28 +105,31 @@ pub fn render_document(header: &[String], node: &Yaml) -> String {
             out.push('\n');
         }
     }
-    match inline(node) {
-        Some(text) => {
-            out.push_str(&text);
-            out.push('\n');
-        }
-        None => write_block(&mut out, node, 0, false),
+    if write_inline(&mut out, node) {
+        out.push('\n');
+    } else {
+        write_block(&mut out, node, 0, false);
     }
     out
 }
 
-/// The one-line form of a scalar or an empty collection; `None` for a non-empty collection.
-fn inline(node: &Yaml) -> Option<String> {
-    Some(match node {
-        Yaml::Null => "null".to_owned(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Int(i) => i.to_string(),
-        Yaml::Float(f) => format_float(*f),
-        Yaml::Str(s) => scalar_str(s),
-        Yaml::Seq(items) if items.is_empty() => "[]".to_owned(),
-        Yaml::Map(entries) if entries.is_empty() => "{}".to_owned(),
-        Yaml::Seq(_) | Yaml::Map(_) => return None,
-    })
+/// Writes the one-line form of a scalar or an empty collection and says
+/// so; writes nothing for a non-empty collection. Straight into `out`: a
+/// large build writes millions of scalars.
+fn write_inline(out: &mut String, node: &Yaml) -> bool {
+    match node {
+        Yaml::Null => out.push_str("null"),
+        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Yaml::Int(i) => {
+            let _ = write!(out, "{i}"); // writing to a String cannot fail
+        }
+        Yaml::Float(f) => out.push_str(&format_float(*f)),
+        Yaml::Str(s) => write_str(out, s),
+        Yaml::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Yaml::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        Yaml::Seq(_) | Yaml::Map(_) => return false,
+    }
+    true
 }
 
 /// Writes a non-empty collection with its entries at column `indent`. With `first_inline`, the
@@ -142,19 +145,18 @@ fn write_block(out: &mut String, node: &Yaml, indent: usize, first_inline: bool)
         Yaml::Map(entries) => {
             for (i, (key, value)) in entries.iter().enumerate() {
                 pad(out, i);
-                out.push_str(&scalar_str(key));
+                write_str(out, key);
                 out.push(':');
-                match inline(value) {
-                    Some(text) => {
-                        out.push(' ');
-                        out.push_str(&text);
-                        out.push('\n');
-                    }
+                if matches!(value, Yaml::Seq(v) if !v.is_empty())
+                    || matches!(value, Yaml::Map(v) if !v.is_empty())
+                {
                     // Both nested maps and sequences go two spaces deeper than the key.
-                    None => {
-                        out.push('\n');
-                        write_block(out, value, indent + 2, false);
-                    }
+                    out.push('\n');
+                    write_block(out, value, indent + 2, false);
+                } else {
+                    out.push(' ');
+                    write_inline(out, value);
+                    out.push('\n');
                 }
             }
         }
@@ -162,12 +164,10 @@ fn write_block(out: &mut String, node: &Yaml, indent: usize, first_inline: bool)
             for (i, item) in items.iter().enumerate() {
                 pad(out, i);
                 out.push_str("- ");
-                match inline(item) {
-                    Some(text) => {
-                        out.push_str(&text);
-                        out.push('\n');
-                    }
-                    None => write_block(out, item, indent + 2, true),
+                if write_inline(out, item) {
+                    out.push('\n');
+                } else {
+                    write_block(out, item, indent + 2, true);
                 }
             }
         }
@@ -205,12 +205,13 @@ fn format_float(f: f64) -> String {
     out
 }
 
-/// A string scalar: plain when safe, double-quoted otherwise.
-fn scalar_str(s: &str) -> String {
+/// Writes a string scalar: plain when safe, double-quoted otherwise.
+fn write_str(out: &mut String, s: &str) {
     if !needs_quotes(s) {
-        return s.to_owned();
+        out.push_str(s);
+        return;
     }
-    let mut out = String::with_capacity(s.len() + 2);
+    out.reserve(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -232,7 +233,6 @@ fn scalar_str(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// Whether `c` must be escaped inside double quotes: it is outside YAML's printable set, or it
@@ -295,6 +295,12 @@ fn needs_quotes(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scalar_str(s: &str) -> String {
+        let mut out = String::new();
+        write_str(&mut out, s);
+        out
+    }
 
     /// Strings that a YAML 1.1 reader (PyYAML, go-yaml v2) or a YAML 1.2 reader resolves to a
     /// non-string, or that do not parse as a plain scalar at all.
