@@ -1699,7 +1699,8 @@ impl<'a> Checker<'_, 'a, '_> {
             .and_then(|c| self.resolved.charts.get(c.value.to_string().as_str()))
             .and_then(|decl| own_settings(decl).get("paths").cloned())
             .and_then(|paths| self.layout(&paths))
-            .unwrap_or_default();
+            .map(std::sync::Arc::new)
+            .unwrap_or_else(ValuesLayout::shared_default);
         if !complete {
             return None;
         }

@@ -186,8 +186,9 @@ pub struct Release {
     /// Where each key of the chart-specific values was set, nested keys
     /// included, by its key path; schema errors point there.
     pub value_sources: Vec<(Vec<String>, Provenance)>,
-    /// Where the typed fields go in this chart's values.
-    pub layout: ValuesLayout,
+    /// Where the typed fields go in this chart's values; shared, since most
+    /// releases use `helm create`'s.
+    pub layout: std::sync::Arc<ValuesLayout>,
 }
 
 /// A setting that moves with the release: its path (`env.SCHEMA_VERSION`)
@@ -297,6 +298,13 @@ impl Default for ValuesLayout {
 }
 
 impl ValuesLayout {
+    /// `helm create`'s layout, one copy for every release that uses it.
+    pub fn shared_default() -> std::sync::Arc<ValuesLayout> {
+        static DEFAULT: std::sync::LazyLock<std::sync::Arc<ValuesLayout>> =
+            std::sync::LazyLock::new(Default::default);
+        DEFAULT.clone()
+    }
+
     /// The field names a chart declaration may map, with their default paths.
     pub const FIELDS: &'static [&'static str] = &[
         "image",
