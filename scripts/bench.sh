@@ -18,12 +18,16 @@
 #   build     `envspec build SPEC -o OUT` into a fresh (removed) OUT
 #   check     `envspec check SPEC -o OUT` against an up-to-date OUT
 #   rebuild   `envspec build SPEC -o OUT` again, nothing changed
+#   edit      one deploy's version changed (one line), then `envspec build`:
+#             only the changed file is written
+#   compile   parse + resolve + check alone, in process (benches/stages.rs)
 #   peak RSS  of one fresh build, from `/usr/bin/time -v`
 #   CPU       user + system time of build and check (hyperfine only): less
 #             disturbed than wall time when other work shares the machine
-#   floors    `cp -r OUT COPY` (what writing the tree costs at least) and
+#   floors    `cp -r OUT COPY` (what writing the tree costs at least),
 #             `cat` of the spec files to /dev/null (what reading the spec
-#             costs at least)
+#             costs at least) and `cat` of every file of OUT (what comparing
+#             with OUT costs at least)
 # and prints a Markdown table. Wall times are medians, CPU times means, in ms.
 set -euo pipefail
 
@@ -96,7 +100,7 @@ for n in "${SIZES[@]}"; do
     predicted=$(awk -v t="$prev_build_ms" -v a="$n" -v b="$prev_n" 'BEGIN { printf "%d", t * (a / b) ^ 1.5 / 1000 }')
     if ((predicted > MAX_RUN_SECONDS)); then
       log "skipping N=$n: a build could take ~${predicted}s (> MAX_RUN_SECONDS=$MAX_RUN_SECONDS)"
-      ROWS+=("| $n | | | skipped: ~${predicted} s predicted per build | | | | | | | | | | |")
+      ROWS+=("| $n | | | | skipped: ~${predicted} s predicted per build | | | | | | | | | | | | |")
       continue
     fi
   fi
@@ -118,6 +122,12 @@ for n in "${SIZES[@]}"; do
   read -r check_ms check_cpu_ms < <(measure "$runs" "" "'$ENVSPEC' check '$spec' -o '$out'")
   log "N=$n: build again, nothing changed"
   read -r rebuild_ms _ < <(measure "$runs" "" "'$ENVSPEC' build '$spec' -o '$out'")
+  log "N=$n: one line changed, then build"
+  # Each run raises the patch version of the first deploy in prod.env.
+  bump="perl -pi -e 'if (!\$done && s/\\@ \"(\\d+)\\.(\\d+)\\.(\\d+)\"/\"\\@ \\\"\$1.\$2.\".(\$3+1).\"\\\"\"/e) { \$done = 1 }' '$spec/environments/prod.env'"
+  read -r edit_ms _ < <(measure "$runs" "$bump" "'$ENVSPEC' build '$spec' -o '$out'")
+  log "N=$n: parse + check in process"
+  compile_ms=$(cargo bench --quiet --bench stages -- "$n" 3 "${GEN_FLAGS[@]}" 2>/dev/null | awk '$1 == "compile" { print $2 }')
 
   rss_mb="n/a"
   rss_ratio="n/a"
@@ -132,14 +142,15 @@ for n in "${SIZES[@]}"; do
   log "N=$n: floors"
   read -r copy_ms _ < <(measure "$runs" "rm -rf '$copy'" "cp -r '$out' '$copy'")
   read -r cat_ms _ < <(measure "$runs" "" "find '$spec' -name '*.env' -type f -exec cat {} + >/dev/null")
+  read -r read_out_ms _ < <(measure "$runs" "" "find '$out' -type f -exec cat {} + >/dev/null")
   rm -rf "$copy"
 
-  ROWS+=("| $n | $spec_bytes | $files | $build_ms | $check_ms | $rebuild_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $(ratio "$check_ms" "$cat_ms") | $build_cpu_ms | $check_cpu_ms |")
+  ROWS+=("| $n | $spec_bytes | $files | $compile_ms | $build_ms | $check_ms | $rebuild_ms | $edit_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $read_out_ms | $(ratio "$check_ms" "$read_out_ms") | $build_cpu_ms | $check_cpu_ms |")
   prev_n=$n
   prev_build_ms=$build_ms
 done
 
 echo
-echo "| N apps | spec bytes | output files | build ms | check ms | rebuild (no change) ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | cat floor ms | check / cat floor | build CPU ms | check CPU ms |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| N apps | spec bytes | output files | parse+check ms | build ms | check ms | rebuild (no change) ms | one-line edit + build ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | read spec floor ms | read OUT floor ms | check / read OUT floor | build CPU ms | check CPU ms |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
