@@ -29,7 +29,7 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
     let mut files = Vec::with_capacity(sources.len());
     let mut syntax_failed = false;
     for (id, file) in sources.iter() {
-        if let Some(diagnostic) = file.encoding_problem(id) {
+        if let Some(diagnostic) = file.read_problem(id) {
             syntax_failed = true;
             diagnostics.push(diagnostic);
             continue;
