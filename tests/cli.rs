@@ -19,6 +19,8 @@ mod diagnostics;
 mod diff;
 #[path = "cli/explain.rs"]
 mod explain;
+#[path = "cli/hostile_input.rs"]
+mod hostile_input;
 #[path = "cli/load.rs"]
 mod load;
 #[path = "cli/promotion.rs"]

@@ -143,8 +143,25 @@ impl Test {
     /// Runs the binary with these arguments, keeping the test's own.
     pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envspec"));
+        command.args(args);
+        self.output(command, args)
+    }
+
+    /// Runs the binary from a `bash` that first runs `setup` (such as
+    /// `ulimit -f 1; trap '' XFSZ`): resource limits and ignored signals are
+    /// inherited by the binary, which the shell then `exec`s.
+    pub fn run_after(&self, setup: &str) -> Output {
+        let mut command = Command::new("bash");
         command
-            .args(args)
+            .arg("-c")
+            .arg(format!("{setup}\nexec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_envspec"))
+            .args(&self.args);
+        self.output(command, &self.args)
+    }
+
+    fn output<S: AsRef<std::ffi::OsStr>>(&self, mut command: Command, args: &[S]) -> Output {
+        command
             .current_dir(self.join(&self.current_dir))
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR")
