@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use envspec::diag::{Code, Diagnostic};
 use envspec::emit::OutputFile;
+use envspec::import::quote;
 use envspec::source::{FileId, SourceFile, Sources};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -364,8 +365,8 @@ fn spec() -> BoxedStrategy<Spec> {
                         Some(index)
                     })
                     .collect();
-                let mut i = 0;
-                apps.retain(|_| (keep[i], i += 1).0);
+                let mut kept = keep.iter();
+                apps.retain(|_| *kept.next().expect("one flag per app"));
                 let mut env_names = std::collections::HashSet::new();
                 environments.retain(|e| env_names.insert(e.name));
                 for env in &mut environments {
@@ -391,27 +392,6 @@ fn spec() -> BoxedStrategy<Spec> {
         .boxed()
 }
 
-/// An envspec string literal for `text`: escapes for what needs one, and
-/// doubled braces so nothing is read as interpolation.
-fn literal(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '{' => out.push_str("{{"),
-            '}' => out.push_str("}}"),
-            c if c.is_control() => write!(out, "\\u{{{:x}}}", c as u32).unwrap(),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 struct Printer {
     unit: &'static str,
 }
@@ -420,7 +400,7 @@ impl Printer {
     fn key(&self, key: &Key) -> String {
         match key {
             Key::Name(name) => name.to_string(),
-            Key::Quoted(text) => literal(text),
+            Key::Quoted(text) => quote(text),
         }
     }
 
@@ -428,7 +408,7 @@ impl Printer {
         match value {
             // Interpolation is wanted here: it is the generator's own text.
             Value::Str(s) if s.starts_with("{app}") => format!("\"{s}\""),
-            Value::Str(s) => literal(s),
+            Value::Str(s) => quote(s),
             Value::Int(i) => i.to_string(),
             Value::Bare(text) => text.to_string(),
             Value::Bool(b) => b.to_string(),
@@ -558,12 +538,18 @@ fn outcome(files: &[(String, String)]) -> Result<Vec<(String, String)>, Vec<Code
         .map_err(|diagnostics| diagnostics.iter().map(|d| d.code).collect())
 }
 
+/// 256 cases per property (a few seconds in a debug build), unless
+/// `PROPTEST_CASES` asks for another number.
 fn config() -> ProptestConfig {
+    let default = ProptestConfig::default();
     ProptestConfig {
-        cases: 256,
+        cases: match std::env::var_os("PROPTEST_CASES") {
+            Some(_) => default.cases,
+            None => 256,
+        },
         // A failure prints its input; no file is written beside the tests.
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..default
     }
 }
 

@@ -100,6 +100,25 @@ impl Test {
         Test::new().spec_in(".")
     }
 
+    /// The minimal spec in `spec/`, each file's text passed through
+    /// `transform` (line endings, a byte-order mark, whitespace).
+    pub fn transformed_spec<B: AsRef<[u8]>>(transform: impl Fn(&str) -> B) -> Self {
+        Test::new()
+            .file("spec/platform.env", transform(PLATFORM))
+            .file("spec/apps.env", transform(APPS))
+            .file("spec/environments.env", transform(ENVIRONMENTS))
+    }
+
+    /// What a build of the minimal spec writes, by path: what a build of a
+    /// transformed one must write too.
+    pub fn minimal_output() -> BTreeMap<String, Vec<u8>> {
+        let plain = Test::new()
+            .spec_in("spec")
+            .args(["build", "spec", "-o", "out"]);
+        plain.run().status(0);
+        plain.tree("out")
+    }
+
     /// Writes the minimal valid spec into `dir` (relative to the temp dir).
     pub fn spec_in(self, dir: &str) -> Self {
         self.file(&format!("{dir}/platform.env"), PLATFORM)
