@@ -56,6 +56,16 @@ pub(crate) fn built() -> (Test, BTreeMap<String, Vec<u8>>) {
     (test, tree)
 }
 
+/// Makes `path`, in the test's directory, a symlink to `target`.
+fn link(test: &Test, target: &str, path: &str) {
+    symlink(target, test.path().join(path)).expect("make a symlink");
+}
+
+/// Whether `path`, in the test's directory, is a symlink.
+fn is_link(test: &Test, path: &str) -> bool {
+    fs::symlink_metadata(test.path().join(path)).is_ok_and(|m| m.is_symlink())
+}
+
 /// The output is byte for byte `tree`; otherwise lists what differs.
 pub(crate) fn assert_unchanged(test: &Test, tree: &BTreeMap<String, Vec<u8>>) {
     let now = test.tree("out");
@@ -77,17 +87,13 @@ fn out_that_is_a_symlink_is_not_followed() {
     let test = Test::with_spec()
         .file("elsewhere/keep.txt", "mine\n")
         .args(["build", "--color", "never", "-o", "out"]);
-    symlink("elsewhere", test.path().join("out")).unwrap();
+    link(&test, "elsewhere", "out");
     test.run()
         .status(2)
         .stderr_contains("`out`")
         .stderr_lacks("panicked");
     assert_eq!(test.files("elsewhere"), ["keep.txt"]);
-    assert!(
-        fs::symlink_metadata(test.path().join("out"))
-            .unwrap()
-            .is_symlink()
-    );
+    assert!(is_link(&test, "out"));
 }
 
 #[test]
@@ -95,7 +101,7 @@ fn environment_directory_symlinked_outside_is_not_followed() {
     let (test, _) = built();
     // Outside OUT, a copy of the generated files: they look like envspec's.
     fs::rename(test.path().join("out/prod"), test.path().join("outside")).unwrap();
-    symlink("../outside", test.path().join("out/prod")).unwrap();
+    link(&test, "../outside", "out/prod");
     let outside = test.tree("outside");
     change_both_environments(&test);
     test.run()
@@ -106,11 +112,7 @@ fn environment_directory_symlinked_outside_is_not_followed() {
         test.tree("outside") == outside,
         "the files outside OUT changed"
     );
-    assert!(
-        fs::symlink_metadata(test.path().join("out/prod"))
-            .unwrap()
-            .is_symlink()
-    );
+    assert!(is_link(&test, "out/prod"));
 }
 
 #[test]
@@ -122,18 +124,14 @@ fn stale_environment_symlinked_outside_is_left_alone() {
         test.path().join("outside/helmsman.yaml"),
     )
     .unwrap();
-    symlink("../outside", test.path().join("out/old")).unwrap();
+    link(&test, "../outside", "out/old");
     let outside = test.tree("outside");
     test.run().status(0);
     assert!(
         test.tree("outside") == outside,
         "the files outside OUT changed"
     );
-    assert!(
-        fs::symlink_metadata(test.path().join("out/old"))
-            .unwrap()
-            .is_symlink()
-    );
+    assert!(is_link(&test, "out/old"));
 }
 
 #[test]
@@ -142,11 +140,7 @@ fn values_file_symlinked_outside_is_not_followed() {
     let generated = tree["prod/values/web.yaml"].clone();
     test.write("outside.yaml", &generated);
     test.remove("out/prod/values/web.yaml");
-    symlink(
-        "../../../outside.yaml",
-        test.path().join("out/prod/values/web.yaml"),
-    )
-    .unwrap();
+    link(&test, "../../../outside.yaml", "out/prod/values/web.yaml");
     test.edit("apps.env", "image = \"shop/web\"", "image = \"shop/web2\"");
     test.run()
         .status(2)
@@ -156,11 +150,7 @@ fn values_file_symlinked_outside_is_not_followed() {
         fs::read(test.path().join("outside.yaml")).unwrap(),
         generated
     );
-    assert!(
-        fs::symlink_metadata(test.path().join("out/prod/values/web.yaml"))
-            .unwrap()
-            .is_symlink()
-    );
+    assert!(is_link(&test, "out/prod/values/web.yaml"));
 }
 
 #[test]
@@ -174,7 +164,7 @@ fn promotion_file_symlinked_outside_is_not_followed() {
         .args(["build", "--color", "never"]);
     test.run().status(0);
     test.remove("out/promotion.yaml");
-    symlink("../outside.yaml", test.path().join("out/promotion.yaml")).unwrap();
+    link(&test, "../outside.yaml", "out/promotion.yaml");
     test.edit(
         "promotion.env",
         "via auto",
