@@ -33,7 +33,7 @@ pub fn compile(sources: &Sources) -> (Option<Model>, Vec<Diagnostic>) {
         let files: Vec<_> = sources.iter().collect();
         files
             .into_par_iter()
-            .map(|(id, file)| match file.encoding_problem(id) {
+            .map(|(id, file)| match file.read_problem(id) {
                 Some(diagnostic) => Err(diagnostic),
                 None => Ok(syntax::parse_file(id, &file.text)),
             })

@@ -52,7 +52,15 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// For a file that is not UTF-8: the offset of the first invalid byte.
     pub invalid_utf8_at: Option<usize>,
+    /// Whether the file is larger than [`MAX_FILE_SIZE`] (its text is left
+    /// empty, unread).
+    pub too_large: bool,
 }
+
+/// The largest spec file read, in bytes. A generated spec of 10 000 apps is
+/// about 6 MB in all; a larger single file is a mistake (a log or a dump
+/// named `*.env`), and refusing it early keeps memory and time bounded.
+pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
@@ -65,6 +73,7 @@ impl SourceFile {
             text,
             line_starts,
             invalid_utf8_at: None,
+            too_large: false,
         }
     }
 
@@ -72,6 +81,9 @@ impl SourceFile {
     /// file marked to be reported (a byte-order mark stays: the grammar reads
     /// it as whitespace, so byte offsets are offsets into the file).
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        if bytes.len() > MAX_FILE_SIZE {
+            return SourceFile::too_large(path);
+        }
         match String::from_utf8(bytes) {
             Ok(text) => SourceFile::new(path, text),
             Err(error) => {
@@ -90,6 +102,14 @@ impl SourceFile {
         }
     }
 
+    /// A file larger than [`MAX_FILE_SIZE`], to be reported without its text.
+    pub fn too_large(path: impl Into<PathBuf>) -> Self {
+        SourceFile {
+            too_large: true,
+            ..SourceFile::new(path, String::new())
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -102,8 +122,24 @@ impl SourceFile {
         (line + 1, column)
     }
 
-    /// E0102 for a file that is not UTF-8, at its first bad byte; None otherwise.
-    pub fn encoding_problem(&self, id: FileId) -> Option<crate::diag::Diagnostic> {
+    /// Why the file's text cannot be compiled: E0107 for a file too large to
+    /// read, E0102 for one that is not UTF-8 (at its first bad byte); None
+    /// when the text is the file's.
+    pub fn read_problem(&self, id: FileId) -> Option<crate::diag::Diagnostic> {
+        if self.too_large {
+            return Some(
+                crate::diag::Diagnostic::new(
+                    crate::diag::Code::E0107,
+                    format!(
+                        "`{}` is larger than {} MiB, the most a spec file may hold",
+                        self.display_path(),
+                        MAX_FILE_SIZE >> 20
+                    ),
+                )
+                .at(Span::new(id, 0, 0), "not read")
+                .help("split the file, or, if it is not part of the spec, rename it so that it does not end in `.env`"),
+            );
+        }
         let offset = self.invalid_utf8_at?;
         let (line, column) = self.line_column(offset);
         let end = offset + self.text[offset..].chars().next().map_or(0, char::len_utf8);

@@ -23,6 +23,10 @@ mod diagnostics;
 mod diff;
 #[path = "cli/explain.rs"]
 mod explain;
+#[path = "cli/hostile_input.rs"]
+mod hostile_input;
+#[path = "cli/hostile_output.rs"]
+mod hostile_output;
 #[path = "cli/load.rs"]
 mod load;
 #[path = "cli/promotion.rs"]

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use envspec::cli::report::render_human;
 use envspec::diag::{Code, Diagnostic};
-use envspec::source::{SourceFile, Sources};
+use envspec::source::{MAX_FILE_SIZE, SourceFile, Sources};
 
 /// Terminal width the diagnostics are rendered at.
 const WIDTH: usize = 100;
@@ -139,6 +139,13 @@ fn codes_of(diagnostics: &[Diagnostic]) -> Vec<Code> {
     diagnostics.iter().map(|d| d.code).collect()
 }
 
+/// A file too large to commit, made from its first lines: the `huge.env` of
+/// E0107's cases and the example of its explanation are repeated until they
+/// are larger than a spec file may be.
+fn past_the_size_limit(bytes: &[u8]) -> Vec<u8> {
+    bytes.repeat(MAX_FILE_SIZE / bytes.len() + 1)
+}
+
 /// Runs one case: compiles it, snapshots its files and diagnostics, and
 /// checks that its code is among them.
 fn run_case(case: &Case) {
@@ -147,10 +154,17 @@ fn run_case(case: &Case) {
     for path in env_files(&case.dir) {
         let bytes = std::fs::read(case.dir.join(&path))
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let file = SourceFile::from_bytes(path, bytes.clone());
+        let file = if case.code == Code::E0107 && path.ends_with("huge.env") {
+            SourceFile::from_bytes(path, past_the_size_limit(&bytes))
+        } else {
+            SourceFile::from_bytes(path, bytes.clone())
+        };
         shown.push_str(&format!("//- {}", file.display_path()));
         if file.invalid_utf8_at.is_some() {
             shown.push_str("  (not UTF-8; bad bytes shown as U+FFFD)");
+        }
+        if file.too_large {
+            shown.push_str("  (repeated past the size limit when read)");
         }
         shown.push('\n');
         let text = String::from_utf8_lossy(&bytes);
@@ -304,21 +318,22 @@ fn as_spec(snippet: &str) -> String {
 /// Compiles one explanation snippet, with `schema` as `values.schema.json`
 /// beside it. E0102's example is about a file that is not UTF-8, which
 /// Markdown cannot show as it is: as the explanation says, it was saved as
-/// Latin-1, so it is compiled from those bytes.
+/// Latin-1, so it is compiled from those bytes. E0107's example is a file
+/// too large to show: it is repeated past the limit, as it says.
 fn compile_snippet(
     code: Code,
     snippet: &str,
-    latin1: bool,
+    example: bool,
     schema: Option<&str>,
 ) -> (Sources, Vec<Diagnostic>) {
     let spec = as_spec(snippet);
-    let bytes = if latin1 {
-        assert_eq!(code, Code::E0102, "only E0102 is compiled from Latin-1");
-        spec.chars()
+    let bytes = match code {
+        Code::E0102 if example => spec
+            .chars()
             .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
-            .collect()
-    } else {
-        spec.into_bytes()
+            .collect(),
+        Code::E0107 if example => past_the_size_limit(spec.as_bytes()),
+        _ => spec.into_bytes(),
     };
     let mut sources = Sources::new();
     sources.add(SourceFile::from_bytes(PathBuf::from("example.env"), bytes));
@@ -345,8 +360,7 @@ fn explanation_faults(code: Code) -> Vec<String> {
     match block_under(text, "## Example", "envspec") {
         None => faults.push("has no ```envspec block under `## Example`".into()),
         Some(example) => {
-            let (sources, diagnostics) =
-                compile_snippet(code, example, code == Code::E0102, example_schema);
+            let (sources, diagnostics) = compile_snippet(code, example, true, example_schema);
             if NOT_FROM_A_SPEC.contains(&code) {
                 if diagnostics.iter().any(Diagnostic::is_error) {
                     faults.push(format!(

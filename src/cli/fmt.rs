@@ -5,7 +5,6 @@
 //! with `--check` prints their diffs and writes nothing.
 
 use std::fs;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -15,7 +14,7 @@ use super::report::{self, Format, Reporter};
 use super::{plural, usage_error};
 use crate::diag::{self, Diagnostic};
 use crate::source::{FileId, SourceFile, Sources};
-use crate::spec_files::io_reason;
+use crate::spec_files::{io_reason, read_limited, read_spec_file};
 
 #[derive(Debug, clap::Args)]
 pub struct FmtArgs {
@@ -111,12 +110,12 @@ pub fn run(args: &FmtArgs, reporter: &Reporter, format: Format, load_spec: LoadS
 /// `--stdin`: the formatted text on stdout, or diagnostics on stderr and
 /// nothing on stdout.
 fn run_stdin(check: bool, reporter: &Reporter, format: Format) -> u8 {
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        return usage_error(&format!("cannot read standard input: {e}"));
-    }
+    let file = match read_limited(std::io::stdin().lock(), "<stdin>".into()) {
+        Ok(file) => file,
+        Err(e) => return usage_error(&format!("cannot read standard input: {e}")),
+    };
     let mut sources = Sources::new();
-    let id = sources.add(SourceFile::from_bytes("<stdin>", bytes));
+    let id = sources.add(file);
     let file = sources.get(id);
     match format_source(id, file) {
         Ok(text) if check => {
@@ -159,17 +158,18 @@ fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBu
                 } else {
                     path.join(&file.path)
                 };
-                let mut shown = SourceFile::new(shown, file.text.clone());
-                shown.invalid_utf8_at = file.invalid_utf8_at;
-                found.push((path.join(&file.path), shown));
+                let disk = path.join(&file.path);
+                let mut file = file.clone();
+                file.path = shown;
+                found.push((disk, file));
             }
         } else if is_hidden(path) {
             // Never a spec file (a dotenv `.env`), even when a glob names it.
             continue;
         } else {
-            let bytes = fs::read(path)
+            let file = read_spec_file(path, path.clone())
                 .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
-            found.push((path.clone(), SourceFile::from_bytes(path.clone(), bytes)));
+            found.push((path.clone(), file));
         }
     }
     // A file named twice (a file and its directory) is formatted once.
@@ -184,9 +184,10 @@ fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBu
     Ok((sources, disk_paths))
 }
 
-/// Formats one loaded file; a file that is not UTF-8 is reported as `compile` does.
+/// Formats one loaded file; a file too large or not UTF-8 is reported as
+/// `compile` does.
 fn format_source(id: FileId, file: &SourceFile) -> Result<String, Vec<Diagnostic>> {
-    if let Some(diagnostic) = file.encoding_problem(id) {
+    if let Some(diagnostic) = file.read_problem(id) {
         return Err(vec![diagnostic]);
     }
     crate::fmt::format(id, &file.text)

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use crate::source::{SourceFile, Sources};
-use crate::spec_files::io_reason;
+use crate::source::Sources;
+use crate::spec_files::{io_reason, read_spec_file};
 
 /// Loads the spec at `dir`. Errors are I/O or usage problems (exit 2). A file
-/// that is not UTF-8 is kept with empty text and reported as E0102 later.
+/// that is not UTF-8 or too large is kept and reported (E0102, E0107) later.
 pub fn load_spec(dir: &Path) -> Result<Sources, String> {
     let metadata = std::fs::metadata(dir).map_err(|e| {
         format!(
@@ -27,14 +27,10 @@ pub fn load_spec(dir: &Path) -> Result<Sources, String> {
     }
     let mut sources = Sources::new();
     for relative in paths {
-        let bytes = std::fs::read(dir.join(&relative)).map_err(|e| {
-            format!(
-                "cannot read `{}`: {}",
-                dir.join(&relative).display(),
-                io_reason(&e)
-            )
-        })?;
-        sources.add(SourceFile::from_bytes(relative, bytes));
+        let path = dir.join(&relative);
+        let file = read_spec_file(&path, relative)
+            .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        sources.add(file);
     }
     Ok(sources)
 }

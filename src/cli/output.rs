@@ -508,35 +508,92 @@ fn stage_and_swap(
         fs::write(&target, &file.text).map_err(|e| fail("write", &target, e))?;
         written += 1;
     }
+    // Swap every environment in; if one cannot be, put back the ones
+    // already swapped, so that a failed build changes nothing.
+    let mut swapped: Vec<(&str, std::path::PathBuf, Swap)> = Vec::new();
+    let mut failure = None;
     for comparison in changed {
-        let live = out.join(comparison.env);
-        swap_in(&staging.join(comparison.env), &live).map_err(|e| cannot("replace", &live, e))?;
+        let (new, live) = (staging.join(comparison.env), out.join(comparison.env));
+        match swap_in(&new, &live) {
+            Ok(how) => swapped.push((comparison.env, new, how)),
+            Err(e) => {
+                failure = Some(cannot("replace", &live, e));
+                break;
+            }
+        }
     }
-    for file in top_level {
-        let live = out.join(&file.path);
-        fs::rename(staging.join(&file.path), &live).map_err(|e| cannot("replace", &live, e))?;
+    if failure.is_none() {
+        for file in top_level {
+            let live = out.join(&file.path);
+            if let Err(e) = fs::rename(staging.join(&file.path), &live) {
+                failure = Some(cannot("replace", &live, e));
+                break;
+            }
+        }
     }
-    Ok(written)
+    let Some(failure) = failure else {
+        return Ok(written);
+    };
+    let mut not_restored = Vec::new();
+    for (env, new, how) in swapped.into_iter().rev() {
+        if swap_back(&new, &out.join(env), how).is_err() {
+            not_restored.push(env);
+        }
+    }
+    if not_restored.is_empty() {
+        Err(format!("{failure}; nothing was changed"))
+    } else {
+        Err(format!(
+            "{failure}; the new output of {} could not be taken back: run the build again",
+            not_restored.join(", ")
+        ))
+    }
+}
+
+/// How [`swap_in`] put a directory in place, so it can be undone.
+#[derive(Clone, Copy)]
+enum Swap {
+    /// There was none: renamed in.
+    Renamed,
+    /// Exchanged: the old tree is now where the new one was.
+    Exchanged,
+    /// Two renames: the old tree is beside the new one's former place.
+    MovedAside,
 }
 
 /// Puts the directory `new` at `live` in one step: with an atomic exchange
 /// where the system has one (the old tree ends up at `new`, removed with the
 /// staging directory), so `live` is never missing, not even for an instant.
-fn swap_in(new: &Path, live: &Path) -> std::io::Result<()> {
+fn swap_in(new: &Path, live: &Path) -> std::io::Result<Swap> {
     if !live.exists() {
-        return fs::rename(new, live);
+        return fs::rename(new, live).map(|()| Swap::Renamed);
     }
     match exchange(new, live) {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(Swap::Exchanged),
         Err(e) if e.kind() == ErrorKind::Unsupported || e.raw_os_error() == Some(libc::EINVAL) => {
             // Two renames: a kill in between leaves `live` absent until
             // the next build, never half-written.
-            let aside = new.with_extension("old");
-            fs::rename(live, &aside)?;
-            fs::rename(new, live)
+            fs::rename(live, aside(new))?;
+            fs::rename(new, live).map(|()| Swap::MovedAside)
         }
         Err(e) => Err(e),
     }
+}
+
+/// Undoes [`swap_in`]: the old tree back at `live`, the new one at `new`.
+fn swap_back(new: &Path, live: &Path, how: Swap) -> std::io::Result<()> {
+    match how {
+        Swap::Renamed => fs::rename(live, new),
+        Swap::Exchanged => exchange(new, live),
+        Swap::MovedAside => {
+            fs::rename(live, new)?;
+            fs::rename(aside(new), live)
+        }
+    }
+}
+
+fn aside(new: &Path) -> std::path::PathBuf {
+    new.with_extension("old")
 }
 
 #[cfg(target_os = "linux")]

@@ -52,6 +52,7 @@ codes! {
     E0104, Error, "invalid string escape";
     E0105, Error, "formatting would change the file's meaning";
     E0106, Error, "nesting too deep";
+    E0107, Error, "source file too large";
     E0201, Error, "duplicate declaration";
     E0202, Error, "unknown app";
     E0203, Error, "unknown template";

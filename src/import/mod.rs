@@ -12,6 +12,8 @@ mod dsf;
 mod spec;
 pub mod yaml;
 
+pub use spec::quote;
+
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;

@@ -62,8 +62,9 @@ impl Analysis {
         let mut lines = Vec::with_capacity(sources.len());
         for (id, file) in sources.iter() {
             lines.push(LineIndex::new(&file.text));
-            // A file that is not UTF-8, or does not parse, declares nothing.
-            let (tree, ok) = if file.invalid_utf8_at.is_some() {
+            // A file that is unread (too large), not UTF-8 or does not parse
+            // declares nothing.
+            let (tree, ok) = if file.read_problem(id).is_some() {
                 (ast::File::default(), false)
             } else {
                 let (tree, errors) = syntax::parse_file(id, &file.text);

@@ -70,8 +70,8 @@ pub fn load(root: &Path, open: &HashMap<PathBuf, String>) -> Loaded {
         let path = root.join(&rel);
         let file = match open.get(&path) {
             Some(text) => SourceFile::new(rel, text.clone()),
-            None => match std::fs::read(&path) {
-                Ok(bytes) => SourceFile::from_bytes(rel, bytes),
+            None => match crate::spec_files::read_spec_file(&path, rel) {
+                Ok(file) => file,
                 Err(_) => continue,
             },
         };

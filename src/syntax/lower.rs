@@ -3,8 +3,8 @@
 
 use pest::iterators::Pair;
 
-use super::Rule;
 use super::ast::*;
+use super::{MAX_NESTING, Rule};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -289,7 +289,23 @@ impl Lowerer<'_> {
                         .map(|p| self.name(p))
                         .collect()
                 }
-                Rule::expr => predicate = Some(self.expr(part)),
+                Rule::expr => {
+                    // Its first line is enough to point at it.
+                    let first_line = part.as_str().lines().next().unwrap_or("").trim_end().len();
+                    let (expr, depth) = self.expr(part);
+                    if depth > MAX_NESTING {
+                        let start = expr.span.start as usize;
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::E0106,
+                                format!("rule predicate nested more than {MAX_NESTING} levels deep"),
+                            )
+                            .at(Span::new(self.file, start, start + first_line), "too deep")
+                            .help("each `and`, `or` and `not` is a level: write `app in [...]` instead of a chain of `or`, and give each part of a chain of `and` its own line in the rule"),
+                        );
+                    }
+                    predicate = Some(expr);
+                }
                 other => unreachable!("unexpected {other:?} in a rule clause"),
             }
         }
@@ -299,14 +315,22 @@ impl Lowerer<'_> {
         }
     }
 
-    fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+    /// An expression and its depth. `a or b or c` is `(a or b) or c`, and
+    /// `not not a` is `not (not a)`, so long chains make deep trees that
+    /// every later stage walks recursively: once deeper than
+    /// [`MAX_NESTING`], the rest of a chain is left out (the caller reports
+    /// it), so no input builds a tree deep enough to exhaust the stack.
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr | Rule::conjunction => {
                 let mut inner = pair.into_inner();
-                let mut left = self.expr(inner.next().expect("operand"));
+                let (mut left, mut depth) = self.expr(inner.next().expect("operand"));
                 while let Some(op) = inner.next() {
-                    let right = self.expr(inner.next().expect("right operand"));
+                    if depth > MAX_NESTING {
+                        break;
+                    }
+                    let (right, right_depth) = self.expr(inner.next().expect("right operand"));
                     let span = left.span.join(right.span);
                     let kind = if op.as_rule() == Rule::or_op {
                         ExprKind::Or(Box::new(left), Box::new(right))
@@ -314,26 +338,31 @@ impl Lowerer<'_> {
                         ExprKind::And(Box::new(left), Box::new(right))
                     };
                     left = Expr { kind, span };
+                    depth = depth.max(right_depth) + 1;
                 }
-                left
+                (left, depth)
             }
             Rule::negation => {
                 let parts: Vec<_> = pair.into_inner().collect();
                 let (comparison, nots) = parts.split_last().expect("negation has a comparison");
-                let mut expr = self.expr(comparison.clone());
+                let (mut expr, mut depth) = self.expr(comparison.clone());
                 for _ in nots {
+                    if depth > MAX_NESTING {
+                        break;
+                    }
                     expr = Expr {
                         kind: ExprKind::Not(Box::new(expr)),
                         span,
                     };
+                    depth += 1;
                 }
-                expr
+                (expr, depth)
             }
             Rule::comparison => {
                 let mut inner = pair.into_inner();
-                let left = self.expr(inner.next().expect("operand"));
+                let (left, depth) = self.expr(inner.next().expect("operand"));
                 match inner.next() {
-                    None => left,
+                    None => (left, depth),
                     Some(op) => {
                         let op = match op
                             .as_str()
@@ -353,22 +382,23 @@ impl Lowerer<'_> {
                             ["not", "in"] => CompareOp::NotIn,
                             other => unreachable!("unknown comparison {other:?}"),
                         };
-                        let right = self.expr(inner.next().expect("right operand"));
-                        Expr {
+                        let (right, right_depth) = self.expr(inner.next().expect("right operand"));
+                        let expr = Expr {
                             kind: ExprKind::Compare(Box::new(left), op, Box::new(right)),
                             span,
-                        }
+                        };
+                        (expr, depth.max(right_depth) + 1)
                     }
                 }
             }
-            Rule::field_ref => Expr {
-                kind: ExprKind::Field(pair.as_str().to_string()),
-                span,
-            },
-            Rule::string | Rule::number | Rule::boolean | Rule::list => Expr {
-                kind: ExprKind::Literal(self.value(pair)),
-                span,
-            },
+            Rule::field_ref => {
+                let kind = ExprKind::Field(pair.as_str().to_string());
+                (Expr { kind, span }, 1)
+            }
+            Rule::string | Rule::number | Rule::boolean | Rule::list => {
+                let kind = ExprKind::Literal(self.value(pair));
+                (Expr { kind, span }, 1)
+            }
             other => unreachable!("unexpected {other:?} in an expression"),
         }
     }

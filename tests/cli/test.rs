@@ -100,6 +100,25 @@ impl Test {
         Test::new().spec_in(".")
     }
 
+    /// The minimal spec in `spec/`, each file's text passed through
+    /// `transform` (line endings, a byte-order mark, whitespace).
+    pub fn transformed_spec<B: AsRef<[u8]>>(transform: impl Fn(&str) -> B) -> Self {
+        Test::new()
+            .file("spec/platform.env", transform(PLATFORM))
+            .file("spec/apps.env", transform(APPS))
+            .file("spec/environments.env", transform(ENVIRONMENTS))
+    }
+
+    /// What a build of the minimal spec writes, by path: what a build of a
+    /// transformed one must write too.
+    pub fn minimal_output() -> BTreeMap<String, Vec<u8>> {
+        let plain = Test::new()
+            .spec_in("spec")
+            .args(["build", "spec", "-o", "out"]);
+        plain.run().status(0);
+        plain.tree("out")
+    }
+
     /// Writes the minimal valid spec into `dir` (relative to the temp dir).
     pub fn spec_in(self, dir: &str) -> Self {
         self.file(&format!("{dir}/platform.env"), PLATFORM)
@@ -143,8 +162,25 @@ impl Test {
     /// Runs the binary with these arguments, keeping the test's own.
     pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envspec"));
+        command.args(args);
+        self.output(command, args)
+    }
+
+    /// Runs the binary from a `bash` that first runs `setup` (such as
+    /// `ulimit -f 1; trap '' XFSZ`): resource limits and ignored signals are
+    /// inherited by the binary, which the shell then `exec`s.
+    pub fn run_after(&self, setup: &str) -> Output {
+        let mut command = Command::new("bash");
         command
-            .args(args)
+            .arg("-c")
+            .arg(format!("{setup}\nexec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_envspec"))
+            .args(&self.args);
+        self.output(command, &self.args)
+    }
+
+    fn output<S: AsRef<std::ffi::OsStr>>(&self, mut command: Command, args: &[S]) -> Output {
+        command
             .current_dir(self.join(&self.current_dir))
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR")
