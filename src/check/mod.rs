@@ -182,9 +182,28 @@ impl<'a> Checker<'_, 'a, '_> {
             .chain(resolved.templates.values().copied())
             .chain(resolved.apps.values().copied())
             .chain(resolved.environments.values().map(|e| e.decl));
-        for decl in decls {
-            self.declaration(decl);
-        }
+        // Each declaration is judged on its own: spread them over the cores,
+        // each into its own diagnostics, gathered back in order.
+        let decls: Vec<&BlockDecl> = decls.collect();
+        let (sources, deployed) = (self.sources, self.deployed);
+        let found: Vec<Vec<Diagnostic>> = {
+            use rayon::prelude::*;
+            decls
+                .into_par_iter()
+                .map(|decl| {
+                    let mut diagnostics = Vec::new();
+                    Checker {
+                        resolved,
+                        sources,
+                        diagnostics: &mut diagnostics,
+                        deployed,
+                    }
+                    .declaration(decl);
+                    diagnostics
+                })
+                .collect()
+        };
+        self.diagnostics.extend(found.into_iter().flatten());
         for repo in resolved.helm_repos.values() {
             if let Some(url) = self.string_value(&repo.url, FieldType::Url, "helm_repo")
                 && let Err(help) = validate::repo_url(&url)

@@ -11,6 +11,7 @@ pub mod merge;
 pub use merge::{Merged, Origin, Setting, Settings};
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::source::Span;
@@ -159,8 +160,22 @@ pub fn resolve<'a>(files: &'a [ast::File], diagnostics: &mut Vec<Diagnostic>) ->
     let (ancestry, incomplete_apps) = template_ancestry(&resolved, diagnostics);
     resolved.incomplete_apps = incomplete_apps;
     check_chart_repos(&resolved, diagnostics);
-    for (name, decl) in &environments {
-        let environment = resolve_environment(&resolved, &ancestry, decl, diagnostics);
+    // Environments resolve independently: on every core, each into its own
+    // diagnostics, gathered back in order.
+    let environments: Vec<(&str, &BlockDecl)> = environments
+        .iter()
+        .map(|(name, decl)| (*name, *decl))
+        .collect();
+    let resolved_environments: Vec<(&str, Environment, Vec<Diagnostic>)> = environments
+        .into_par_iter()
+        .map(|(name, decl)| {
+            let mut found = Vec::new();
+            let environment = resolve_environment(&resolved, &ancestry, decl, &mut found);
+            (name, environment, found)
+        })
+        .collect();
+    for (name, environment, found) in resolved_environments {
+        diagnostics.extend(found);
         resolved.environments.insert(name, environment);
     }
     check_after(&resolved, diagnostics);
@@ -420,67 +435,98 @@ pub fn after_names<'a>(deployment: &Deployment<'a>) -> Vec<(&'a str, Span)> {
         .collect()
 }
 
+/// What `check_after` finds in one environment; an unknown app and a cycle
+/// are reported once, however many environments show them.
+enum AfterProblem<'a> {
+    UnknownApp(Span, Diagnostic),
+    NotDeployed(Diagnostic),
+    Cycle(Vec<&'a str>, Diagnostic),
+}
+
 fn check_after(resolved: &Resolved<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let environments: Vec<_> = resolved.environments.iter().collect();
+    let found: Vec<Vec<AfterProblem>> = environments
+        .into_par_iter()
+        .map(|(env_name, environment)| after_problems(resolved, env_name, environment))
+        .collect();
     let mut reported: Vec<Span> = Vec::new();
     let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
-    for (env_name, environment) in &resolved.environments {
-        let deployed: IndexMap<&str, &Deployment<'_>> = environment
-            .deployments
-            .iter()
-            .map(|d| (d.app.name.text.as_str(), d))
-            .collect();
-        for deployment in &environment.deployments {
-            for (dependency, span) in after_names(deployment) {
-                if !resolved.apps.contains_key(dependency) {
-                    if !reported.contains(&span) {
-                        reported.push(span);
-                        let name = ast::Name {
-                            text: dependency.to_string(),
-                            span,
-                        };
-                        diagnostics.push(unknown_app(resolved, &name));
-                    }
-                } else if !deployed.contains_key(dependency) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::E0211,
-                            format!(
-                                "`{}` runs after `{dependency}`, which environment `{env_name}` does not deploy",
-                                deployment.app.name.text
-                            ),
-                        )
-                        .at(span, format!("not deployed in `{env_name}`"))
-                        .also(environment.decl.name.span, format!("environment `{env_name}`"))
-                        .help(format!(
-                            "deploy `{dependency}` in `{env_name}`, or drop it from `after` there"
-                        )),
-                    );
+    for problem in found.into_iter().flatten() {
+        match problem {
+            AfterProblem::UnknownApp(span, diagnostic) => {
+                if !reported.contains(&span) {
+                    reported.push(span);
+                    diagnostics.push(diagnostic);
+                }
+            }
+            AfterProblem::NotDeployed(diagnostic) => diagnostics.push(diagnostic),
+            AfterProblem::Cycle(members, diagnostic) => {
+                if !reported_cycles.contains(&members) {
+                    reported_cycles.push(members);
+                    diagnostics.push(diagnostic);
                 }
             }
         }
-        for cycle in dependency_cycles(&deployed) {
-            let mut members = cycle.clone();
-            members.sort_unstable();
-            members.dedup();
-            if reported_cycles.contains(&members) {
-                continue;
+    }
+}
+
+fn after_problems<'a>(
+    resolved: &Resolved<'a>,
+    env_name: &str,
+    environment: &Environment<'a>,
+) -> Vec<AfterProblem<'a>> {
+    let mut problems = Vec::new();
+    let deployed: IndexMap<&str, &Deployment<'_>> = environment
+        .deployments
+        .iter()
+        .map(|d| (d.app.name.text.as_str(), d))
+        .collect();
+    for deployment in &environment.deployments {
+        for (dependency, span) in after_names(deployment) {
+            if !resolved.apps.contains_key(dependency) {
+                let name = ast::Name {
+                    text: dependency.to_string(),
+                    span,
+                };
+                problems.push(AfterProblem::UnknownApp(span, unknown_app(resolved, &name)));
+            } else if !deployed.contains_key(dependency) {
+                problems.push(AfterProblem::NotDeployed(
+                    Diagnostic::new(
+                        Code::E0211,
+                        format!(
+                            "`{}` runs after `{dependency}`, which environment `{env_name}` does not deploy",
+                            deployment.app.name.text
+                        ),
+                    )
+                    .at(span, format!("not deployed in `{env_name}`"))
+                    .also(environment.decl.name.span, format!("environment `{env_name}`"))
+                    .help(format!(
+                        "deploy `{dependency}` in `{env_name}`, or drop it from `after` there"
+                    )),
+                ));
             }
-            reported_cycles.push(members);
-            let first = deployed[cycle[0]];
-            let span = after_names(first)
-                .into_iter()
-                .find(|(n, _)| *n == cycle[1])
-                .map_or(first.app.name.span, |(_, s)| s);
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::E0208,
-                    format!("`after` dependencies form a cycle: {}", cycle.join(" → ")),
-                )
-                .at(span, "this dependency closes the cycle")
-                .help("an app cannot start after itself; remove one of these `after` entries"),
-            );
         }
     }
+    for cycle in dependency_cycles(&deployed) {
+        let mut members = cycle.clone();
+        members.sort_unstable();
+        members.dedup();
+        let first = deployed[cycle[0]];
+        let span = after_names(first)
+            .into_iter()
+            .find(|(n, _)| *n == cycle[1])
+            .map_or(first.app.name.span, |(_, s)| s);
+        problems.push(AfterProblem::Cycle(
+            members,
+            Diagnostic::new(
+                Code::E0208,
+                format!("`after` dependencies form a cycle: {}", cycle.join(" → ")),
+            )
+            .at(span, "this dependency closes the cycle")
+            .help("an app cannot start after itself; remove one of these `after` entries"),
+        ));
+    }
+    problems
 }
 
 /// Cycles among deployed apps' `after` edges, each as a closed path.
