@@ -35,7 +35,7 @@
 mod comments;
 pub mod dump;
 mod entry;
-mod escape;
+pub(crate) mod escape;
 mod expr;
 mod layout;
 mod printer;

@@ -7,22 +7,7 @@ use super::yaml::Node;
 
 /// A string literal; braces doubled, since strings interpolate `{env}`.
 pub fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '{' => out.push_str("{{"),
-            '}' => out.push_str("}}"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::fmt::escape::quote(&s.replace('{', "{{").replace('}', "}}"))
 }
 
 /// A block key: bare when it is an identifier, else quoted (no interpolation).
