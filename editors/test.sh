@@ -120,7 +120,7 @@ run_tap "keywords: every editor follows grammar/envspec.pest" python3 editors/ch
 say "---- the highlighting fixture"
 if [[ -x "$envspec" ]]; then
   check "editors/fixtures/all-constructs.env is a valid spec (envspec build)" \
-    "$envspec" --color never build editors/fixtures -o "$scratch/fixture-out"
+    "$envspec" --color never build --no-cache editors/fixtures -o "$scratch/fixture-out"
 else
   echo "not ok - editors/fixtures/all-constructs.env is a valid spec (envspec does not build)"
   sed 's/^/  # /' "$scratch/cargo.log" | tail -20

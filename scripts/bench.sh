@@ -8,7 +8,7 @@
 #   MAX_RUN_SECONDS (default 60) per run.
 #
 # Environment:
-#   BENCH_DIR        where specs and outputs go [target/bench]
+#   BENCH_DIR        where specs, outputs and build records go [target/bench]
 #   MAX_RUN_SECONDS  see above [60]
 #   RUNS             timed runs per command [10 below 10000 apps, 5 below 50000, else 3]
 #   PROMOTION=1      generate a promotion chain and a protected prod as well
@@ -16,8 +16,11 @@
 # For each N it measures, with hyperfine when installed (else a loop of
 # `date +%s%N`, median of RUNS):
 #   build     `envspec build SPEC -o OUT` into a fresh (removed) OUT
-#   check     `envspec check SPEC -o OUT` against an up-to-date OUT
-#   rebuild   `envspec build SPEC -o OUT` again, nothing changed
+#   check     `envspec check SPEC -o OUT` against an up-to-date OUT, as the
+#             build left it: the build record shows it up to date
+#   full check  the same with `--no-cache`: compiles and compares contents
+#   rebuild   `envspec build SPEC -o OUT` again, nothing changed (the record
+#             shows it)
 #   edit      one deploy's version changed (one line), then `envspec build`:
 #             only the changed file is written
 #   compile   parse + resolve + check alone, in process (benches/stages.rs)
@@ -47,6 +50,8 @@ cargo build --release --quiet
 cargo bench --quiet --bench gen-spec --no-run 2>/dev/null
 ENVSPEC="$ROOT/target/release/envspec"
 mkdir -p "$BENCH_DIR"
+# Build records go beside the outputs, not into the user's cache.
+export XDG_CACHE_HOME="$BENCH_DIR/cache"
 
 HAVE_HYPERFINE=0
 command -v hyperfine >/dev/null && HAVE_HYPERFINE=1
@@ -100,7 +105,7 @@ for n in "${SIZES[@]}"; do
     predicted=$(awk -v t="$prev_build_ms" -v a="$n" -v b="$prev_n" 'BEGIN { printf "%d", t * (a / b) ^ 1.5 / 1000 }')
     if ((predicted > MAX_RUN_SECONDS)); then
       log "skipping N=$n: a build could take ~${predicted}s (> MAX_RUN_SECONDS=$MAX_RUN_SECONDS)"
-      ROWS+=("| $n | | | | skipped: ~${predicted} s predicted per build | | | | | | | | | | | | |")
+      ROWS+=("| $n | | | | skipped: ~${predicted} s predicted per build | | | | | | | | | | | | | | | |")
       continue
     fi
   fi
@@ -120,6 +125,8 @@ for n in "${SIZES[@]}"; do
 
   log "N=$n: check, up to date"
   read -r check_ms check_cpu_ms < <(measure "$runs" "" "'$ENVSPEC' check '$spec' -o '$out'")
+  log "N=$n: check, up to date, compiling and comparing in full"
+  read -r full_check_ms full_check_cpu_ms < <(measure "$runs" "" "'$ENVSPEC' check --no-cache '$spec' -o '$out'")
   log "N=$n: build again, nothing changed"
   read -r rebuild_ms _ < <(measure "$runs" "" "'$ENVSPEC' build '$spec' -o '$out'")
   log "N=$n: one line changed, then build"
@@ -145,12 +152,12 @@ for n in "${SIZES[@]}"; do
   read -r read_out_ms _ < <(measure "$runs" "" "find '$out' -type f -exec cat {} + >/dev/null")
   rm -rf "$copy"
 
-  ROWS+=("| $n | $spec_bytes | $files | $compile_ms | $build_ms | $check_ms | $rebuild_ms | $edit_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $read_out_ms | $(ratio "$check_ms" "$read_out_ms") | $build_cpu_ms | $check_cpu_ms |")
+  ROWS+=("| $n | $spec_bytes | $files | $compile_ms | $build_ms | $check_ms | $full_check_ms | $rebuild_ms | $edit_ms | $rss_mb | $rss_ratio | $copy_ms | $(ratio "$build_ms" "$copy_ms") | $cat_ms | $(ratio "$check_ms" "$cat_ms") | $read_out_ms | $(ratio "$full_check_ms" "$read_out_ms") | $build_cpu_ms | $check_cpu_ms | $full_check_cpu_ms |")
   prev_n=$n
   prev_build_ms=$build_ms
 done
 
 echo
-echo "| N apps | spec bytes | output files | parse+check ms | build ms | check ms | rebuild (no change) ms | one-line edit + build ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | read spec floor ms | read OUT floor ms | check / read OUT floor | build CPU ms | check CPU ms |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| N apps | spec bytes | output files | parse+check ms | build ms | check ms | full check ms | rebuild (no change) ms | one-line edit + build ms | peak RSS MB | RSS / spec bytes | copy floor ms | build / copy floor | read spec floor ms | check / read spec floor | read OUT floor ms | full check / read OUT floor | build CPU ms | check CPU ms | full check CPU ms |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"

@@ -31,5 +31,7 @@ mod hostile_output;
 mod load;
 #[path = "cli/promotion.rs"]
 mod promotion;
+#[path = "cli/record.rs"]
+mod record;
 #[path = "cli/stale.rs"]
 mod stale;

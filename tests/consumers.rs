@@ -35,7 +35,7 @@ fn python() -> PathBuf {
 fn build(spec: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_envspec"))
-        .args(["build", spec, "-o"])
+        .args(["build", "--no-cache", spec, "-o"])
         .arg(out.path())
         .current_dir(repo())
         .status()

@@ -195,7 +195,7 @@ fn the_bundled_examples_output_round_trips() {
     let out = tempfile::tempdir().expect("a temporary directory");
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/ehealth");
     let built = std::process::Command::new(env!("CARGO_BIN_EXE_envspec"))
-        .arg("build")
+        .args(["build", "--no-cache"])
         .arg(&example)
         .arg("-o")
         .arg(out.path())

@@ -12,7 +12,7 @@ mod validate;
 
 use std::path::Path;
 
-pub use read::{ChartSchema, ChartSchemas, read};
+pub use read::{ChartSchema, ChartSchemas, input_files, read};
 pub use validate::validate;
 
 use crate::diag::Diagnostic;

@@ -57,14 +57,35 @@ pub fn read(spec_dir: &Path, model: &Model) -> (ChartSchemas, Vec<Diagnostic>) {
     (schemas, diagnostics)
 }
 
+/// Where a `schema` value points: relative to the declaring file's directory.
+fn schema_path(spec_dir: &Path, reference: &ChartSchemaRef) -> PathBuf {
+    let declaring_dir = Path::new(&reference.declared_in)
+        .parent()
+        .unwrap_or(Path::new(""));
+    spec_dir.join(declaring_dir).join(&reference.path)
+}
+
+/// Every file [`read`] would read for `model`, whether it exists or not: the
+/// files the checked output depends on besides the spec's own.
+pub fn input_files(spec_dir: &Path, model: &Model) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for reference in &model.chart_schemas {
+        let path = schema_path(spec_dir, reference);
+        if path.is_dir() {
+            files.push(path.join(SCHEMA_FILE));
+            files.push(path.join(DEFAULTS_FILE));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 fn read_one(
     spec_dir: &Path,
     reference: &ChartSchemaRef,
 ) -> Result<(jsonschema::Validator, Value, Option<Value>), Diagnostic> {
-    let declaring_dir = Path::new(&reference.declared_in)
-        .parent()
-        .unwrap_or(Path::new(""));
-    let path = spec_dir.join(declaring_dir).join(&reference.path);
+    let path = schema_path(spec_dir, reference);
     let written = &reference.path;
     let not_found = |message: String, label: &str, help: String| {
         Diagnostic::new(Code::E0318, message)

@@ -8,6 +8,7 @@ mod import;
 mod load;
 mod output;
 mod promote;
+mod record;
 pub mod report;
 
 use std::path::PathBuf;
@@ -57,6 +58,10 @@ struct SpecArgs {
     /// Fail when there are warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// Compile and compare in full even when the build record shows OUT up
+    /// to date; `build` then keeps no record.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +227,19 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         Ok(sources) => sources,
         Err(message) => return usage_error(&message),
     };
+    let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
+    let key = if args.no_cache {
+        None
+    } else {
+        record::Key::new(&args.dir, &sources, &args.envs)
+    };
+    if let Some(key) = &key {
+        match output::read_locked(&out, || record::verify(key, &out, output::TOP_LEVEL)) {
+            Ok(Some(up_to_date)) => return report_recorded(reporter, mode, &out, &up_to_date),
+            Ok(None) => {}
+            Err(message) => return usage_error(&message),
+        }
+    }
     let (model, mut diagnostics) = crate::compile(&sources);
     if let Some(model) = &model {
         diagnostics.extend(crate::chart_schema::check(&args.dir, model));
@@ -253,15 +271,30 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
             return usage_error(&format!("--env {env}: no such environment; {hint}"));
         }
     }
-    let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
     let files = crate::emit::emit_text(&model, &args.envs);
     let scope = output::Scope {
         environments: model.environments.iter().map(|e| e.name.clone()).collect(),
         selected: args.envs.clone(),
     };
+    let inputs = crate::chart_schema::input_files(&args.dir, &model);
     drop(model); // only the text is needed from here on
+    let save_record = || {
+        if let Some(key) = key.as_ref().filter(|_| diagnostics.is_empty()) {
+            let built = record::Built {
+                files: &files,
+                environments: &scope.environments,
+                written: &scope.written_environments(),
+                inputs: &inputs,
+            };
+            record::save(key, &out, &built);
+        }
+    };
     let result = match mode {
-        Mode::Build => output::write(&out, &files, &scope).map(|written| {
+        Mode::Build => {
+            record::forget(&out);
+            output::write(&out, &files, &scope, save_record)
+        }
+        .map(|written| {
             let files = match written.files_written {
                 n if n == files.len() => plural(n, "file"),
                 n => format!("{n} of {}", plural(files.len(), "file")),
@@ -302,6 +335,28 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         }),
     };
     result.unwrap_or_else(|message: String| usage_error(&message))
+}
+
+/// The summary of a run that the build record showed to have nothing to do.
+fn report_recorded(
+    reporter: &Reporter,
+    mode: Mode,
+    out: &std::path::Path,
+    up_to_date: &record::UpToDate,
+) -> u8 {
+    let files = plural(up_to_date.files, "file");
+    reporter.summary(&match mode {
+        Mode::Build => format!(
+            "wrote 0 of {files} for {} to `{}` (unchanged since the last build)",
+            plural(up_to_date.environments, "environment"),
+            out.display()
+        ),
+        Mode::Check => format!(
+            "`{}` is up to date ({files}, unchanged since the last build)",
+            out.display()
+        ),
+    });
+    0
 }
 
 pub(crate) fn usage_error(message: &str) -> u8 {

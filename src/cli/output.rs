@@ -48,11 +48,11 @@ impl Scope {
 }
 
 /// Files envspec writes at the top of OUT, beside the environment directories.
-const TOP_LEVEL: &[&str] = &["promotion.yaml"];
+pub const TOP_LEVEL: &[&str] = &["promotion.yaml"];
 
 /// Where staging directories go, and how they start (never an environment
 /// name, which starts with a letter).
-const STAGING_PREFIX: &str = ".envspec-staging-";
+pub const STAGING_PREFIX: &str = ".envspec-staging-";
 
 fn cannot(what: &str, path: &Path, e: std::io::Error) -> String {
     format!("cannot {what} `{}`: {e}", path.display())
@@ -330,8 +330,14 @@ pub struct Written {
     pub stale_removed: Vec<String>,
 }
 
-/// Writes the output; says what changed.
-pub fn write(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Written, String> {
+/// Writes the output; says what changed. `then` runs once it is written,
+/// before OUT is unlocked.
+pub fn write(
+    out: &Path,
+    files: &[GeneratedFile],
+    scope: &Scope,
+    then: impl FnOnce(),
+) -> Result<Written, String> {
     if let Ok(m) = fs::symlink_metadata(out)
         && !m.is_dir()
     {
@@ -342,7 +348,11 @@ pub fn write(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Writt
     }
     let created = !out.exists();
     fs::create_dir_all(out).map_err(|e| cannot("create", out, e))?;
-    let result = lock(out, false).and_then(|_lock| write_locked(out, files, scope));
+    let result = lock(out, false).and_then(|_lock| {
+        let written = write_locked(out, files, scope)?;
+        then();
+        Ok(written)
+    });
     if result.is_err() && created {
         // Leave no trace of a failed first build.
         let _ = fs::remove_dir_all(out);
@@ -694,14 +704,23 @@ impl Drift {
     }
 }
 
-/// Compares the expected output with OUT, without writing anything.
-pub fn compare(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
-    // Read a consistent tree, not one a build is swapping directories in.
+/// Runs `read` on a consistent tree, not one a build is swapping
+/// directories in.
+pub fn read_locked<T>(out: &Path, read: impl FnOnce() -> T) -> Result<T, String> {
     let _lock = if out.is_dir() {
         Some(lock(out, true)?)
     } else {
         None
     };
+    Ok(read())
+}
+
+/// Compares the expected output with OUT, without writing anything.
+pub fn compare(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
+    read_locked(out, || compare_unlocked(out, files, scope))?
+}
+
+fn compare_unlocked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
     let mut drift = Drift::default();
     let label = |path: &str| out.join(path).display().to_string();
     let mut push = |kind, path: &str, diff: String| {

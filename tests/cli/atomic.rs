@@ -70,6 +70,7 @@ fn a_killed_build_leaves_each_environment_old_or_new() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_envspec"))
             .args(["build", "-o", "out"])
             .current_dir(test.path())
+            .env("XDG_CACHE_HOME", test.cache_path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -77,3 +77,22 @@ fn a_missing_schema_is_an_error_at_its_path() {
     output.stdout_contains("\"file\":\"charts.env\",\"line\":2");
     assert!(!test.exists("out"));
 }
+
+#[test]
+fn check_after_a_build_validates_again_when_the_schema_changed() {
+    let test = spec_with_schema().args(["build", "-o", "out"]);
+    test.run().status(0);
+    let test = test.args(["check", "-o", "out"]);
+    test.run()
+        .status(0)
+        .stderr_contains("unchanged since the last build");
+    test.edit(
+        "charts/web-service/values.schema.json",
+        "\"maximum\": 3",
+        "\"maximum\": 1",
+    );
+    test.run()
+        .status(1)
+        .stderr_contains("E0320")
+        .stderr_contains("maximum of 1");
+}

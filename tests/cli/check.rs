@@ -15,6 +15,9 @@ fn up_to_date_output_passes() {
     test.run()
         .status(0)
         .stdout("")
+        .stderr("envspec: `out` is up to date (6 files, unchanged since the last build)\n");
+    test.run_with(&["check", "-o", "out", "--no-cache"])
+        .status(0)
         .stderr("envspec: `out` is up to date (6 files)\n");
 }
 
@@ -25,7 +28,7 @@ fn default_output_is_out_inside_the_spec_directory() {
     let test = test.args(["check", "spec"]);
     test.run()
         .status(0)
-        .stderr_contains("is up to date (6 files)");
+        .stderr_contains("is up to date (6 files");
 }
 
 #[test]

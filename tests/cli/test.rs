@@ -76,6 +76,10 @@ pub const OLD_MTIME: Duration = Duration::from_secs(1_000_000_000);
 /// A temporary working directory and the command line to run in it.
 pub struct Test {
     tempdir: TempDir,
+    /// The runs' cache directory (`XDG_CACHE_HOME`), where build records go:
+    /// the test's own, outside the temp dir so that trees listed there do
+    /// not show it.
+    cache: TempDir,
     current_dir: String,
     args: Vec<OsString>,
     env: Vec<(OsString, OsString)>,
@@ -87,6 +91,10 @@ impl Test {
         Test {
             tempdir: tempfile::Builder::new()
                 .prefix("envspec-cli-test")
+                .tempdir()
+                .expect("create a temporary directory"),
+            cache: tempfile::Builder::new()
+                .prefix("envspec-cli-cache")
                 .tempdir()
                 .expect("create a temporary directory"),
             current_dir: ".".into(),
@@ -186,6 +194,7 @@ impl Test {
             .env_remove("CLICOLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("RUST_BACKTRACE")
+            .env("XDG_CACHE_HOME", self.cache.path())
             .stdin(Stdio::null());
         for (key, value) in &self.env {
             command.env(key, value);
@@ -202,6 +211,11 @@ impl Test {
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         }
+    }
+
+    /// The runs' cache directory.
+    pub fn cache_path(&self) -> &Path {
+        self.cache.path()
     }
 
     /// The temporary directory.
