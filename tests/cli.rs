@@ -23,6 +23,8 @@ mod diagnostics;
 mod diff;
 #[path = "cli/explain.rs"]
 mod explain;
+#[path = "cli/failures.rs"]
+mod failures;
 #[path = "cli/hostile_input.rs"]
 mod hostile_input;
 #[path = "cli/hostile_output.rs"]

@@ -582,11 +582,17 @@ fn usage_and_io_errors_exit_two() {
     assert_eq!(missing.status, 2);
     assert_eq!(
         missing.stderr,
-        "error: cannot read `missing.env`: no such file or directory\n"
+        "E0601\n\n  × cannot read `missing.env`: no such file or directory\n\n"
     );
     let empty = dir.run(&["fmt"]);
     assert_eq!(empty.status, 2);
-    assert_eq!(empty.stderr, "error: no `.env` files in `.`\n");
+    assert!(
+        empty
+            .stderr
+            .starts_with("E0601\n\n  × no `.env` files in `.`\n  help: "),
+        "{}",
+        empty.stderr
+    );
     let both = dir.run(&["fmt", "--stdin", "a.env"]);
     assert_eq!(both.status, 2);
 }

@@ -33,6 +33,14 @@ const WIDTH: usize = 100;
 /// explanation's example only has to compile without errors.
 const NOT_FROM_A_SPEC: &[Code] = &[Code::E0105];
 
+/// Codes of the command line (E06): a file that cannot be read or written, a
+/// name the spec lacks. No spec produces them and they have no source span;
+/// `tests/cli/failures.rs` produces each one, and their explanations show a
+/// shell session (```console blocks) instead of a spec.
+fn from_the_command_line(code: Code) -> bool {
+    code.as_str().starts_with("E06")
+}
+
 fn ui_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
@@ -234,7 +242,7 @@ fn every_code_has_a_case() {
     let cases = cases();
     let missing: Vec<String> = Code::ALL
         .iter()
-        .filter(|code| !NOT_FROM_A_SPEC.contains(code))
+        .filter(|code| !NOT_FROM_A_SPEC.contains(code) && !from_the_command_line(**code))
         .filter(|code| !cases.iter().any(|c| c.code == **code))
         .map(|code| format!("{code} ({})", code.title()))
         .collect();
@@ -355,6 +363,19 @@ fn explanation_faults(code: Code) -> Vec<String> {
     let title = format!("# {code}: {}", code.title());
     if text.lines().next() != Some(title.as_str()) {
         faults.push(format!("does not start with the line `{title}`"));
+    }
+    if from_the_command_line(code) {
+        for section in ["## Example", "## Fix"] {
+            if block_under(text, section, "console").is_none() {
+                faults.push(format!("has no ```console block under `{section}`"));
+            }
+        }
+        if let Some(example) = block_under(text, "## Example", "console")
+            && !example.contains(&format!("\n{code}\n"))
+        {
+            faults.push(format!("its example does not show {code}"));
+        }
+        return faults;
     }
     let example_schema = block_under(text, "## Example", "json");
     match block_under(text, "## Example", "envspec") {

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::report::{Format, Reporter, stdout};
+use crate::diag::{Code, Diagnostic};
 use crate::model::{EnvSource, Environment, Extra, Release, Text};
 
 /// One field of one release, as people read it.
@@ -22,7 +23,7 @@ pub fn diff(
     let reporter = &reporter.for_spec(dir);
     let sources = match super::load::load_spec(dir) {
         Ok(sources) => sources,
-        Err(message) => return super::usage_error(&message),
+        Err(diagnostic) => return super::fail(reporter, diagnostic),
     };
     let (model, diagnostics) = crate::compile(&sources);
     reporter.report(&sources, &diagnostics);
@@ -35,12 +36,12 @@ pub fn diff(
         model.environment(name).ok_or_else(|| {
             let hint = crate::diag::suggest::help_for(name, names.iter().copied())
                 .unwrap_or_else(|| format!("the environments are {}", names.join(", ")));
-            format!("no environment `{name}`; {hint}")
+            Diagnostic::new(Code::E0605, format!("no environment `{name}`")).help(hint)
         })
     };
     let (left, right) = match (find(a), find(b)) {
         (Ok(l), Ok(r)) => (l, r),
-        (Err(m), _) | (_, Err(m)) => return super::usage_error(&m),
+        (Err(d), _) | (_, Err(d)) => return super::fail(reporter, d),
     };
     let rows = compare(left, right, apps);
     match format {

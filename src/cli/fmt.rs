@@ -11,8 +11,8 @@ use serde_json::json;
 use similar::TextDiff;
 
 use super::report::{self, Format, Reporter};
-use super::{plural, usage_error};
-use crate::diag::{self, Diagnostic};
+use super::{fail, plural};
+use crate::diag::{self, Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Sources};
 use crate::spec_files::{io_reason, read_limited, read_spec_file};
 
@@ -31,7 +31,7 @@ pub struct FmtArgs {
 
 /// How the command line reads a spec directory (`cli::load`), handed in so
 /// that discovery stays the same as `build`'s.
-pub type LoadSpec = fn(&Path) -> Result<Sources, String>;
+pub type LoadSpec = fn(&Path) -> Result<Sources, Diagnostic>;
 
 /// Runs `envspec fmt`; returns the exit code (0 formatted, 1 not formatted
 /// or errors, 2 usage or I/O errors).
@@ -41,7 +41,7 @@ pub fn run(args: &FmtArgs, reporter: &Reporter, format: Format, load_spec: LoadS
     }
     let (sources, disk_paths) = match gather(&args.paths, load_spec) {
         Ok(found) => found,
-        Err(message) => return usage_error(&message),
+        Err(diagnostic) => return fail(reporter, diagnostic),
     };
     let mut diagnostics = Vec::new();
     let mut failed = 0;
@@ -97,7 +97,7 @@ pub fn run(args: &FmtArgs, reporter: &Reporter, format: Format, load_spec: LoadS
     }
     for (id, text) in &changed {
         if let Err(message) = write_atomically(&disk_paths[id.0 as usize], text) {
-            return usage_error(&message);
+            return fail(reporter, Diagnostic::new(Code::E0602, message));
         }
     }
     reporter.summary(&format!(
@@ -112,7 +112,12 @@ pub fn run(args: &FmtArgs, reporter: &Reporter, format: Format, load_spec: LoadS
 fn run_stdin(check: bool, reporter: &Reporter, format: Format) -> u8 {
     let file = match read_limited(std::io::stdin().lock(), "<stdin>".into()) {
         Ok(file) => file,
-        Err(e) => return usage_error(&format!("cannot read standard input: {e}")),
+        Err(e) => {
+            return fail(
+                reporter,
+                Diagnostic::new(Code::E0601, format!("cannot read standard input: {e}")),
+            );
+        }
     };
     let mut sources = Sources::new();
     let id = sources.add(file);
@@ -140,7 +145,13 @@ fn run_stdin(check: bool, reporter: &Reporter, format: Format) -> u8 {
 
 /// The files to format, as sources (paths as shown to the user) and, by
 /// file id, where each is on disk.
-fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBuf>), String> {
+fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBuf>), Diagnostic> {
+    let unreadable = |path: &Path, e: std::io::Error| {
+        Diagnostic::new(
+            Code::E0601,
+            format!("cannot read `{}`: {}", path.display(), io_reason(&e)),
+        )
+    };
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -149,8 +160,7 @@ fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBu
     };
     let mut found: Vec<(PathBuf, SourceFile)> = Vec::new();
     for path in paths {
-        let metadata = fs::metadata(path)
-            .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        let metadata = fs::metadata(path).map_err(|e| unreadable(path, e))?;
         if metadata.is_dir() {
             for (_, file) in load_spec(path)?.iter() {
                 let shown = if path == Path::new(".") {
@@ -167,8 +177,7 @@ fn gather(paths: &[PathBuf], load_spec: LoadSpec) -> Result<(Sources, Vec<PathBu
             // Never a spec file (a dotenv `.env`), even when a glob names it.
             continue;
         } else {
-            let file = read_spec_file(path, path.clone())
-                .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+            let file = read_spec_file(path, path.clone()).map_err(|e| unreadable(path, e))?;
             found.push((path.clone(), file));
         }
     }
@@ -226,7 +235,7 @@ fn unified(old: &str, new: &str, path: &str) -> String {
 /// Replaces `path`'s contents through a temporary file in the same directory
 /// and a rename, so that the file is never seen half-written. A symbolic
 /// link is followed: the file it points to is replaced, the link stays.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let fail = |e: std::io::Error| {
         format!(

@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use super::report::Reporter;
-use super::{plural, usage_error};
+use super::{fail, plural};
+use crate::diag::{Code, Diagnostic};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -22,7 +23,7 @@ pub struct ImportArgs {
 pub fn run(args: &ImportArgs, reporter: &Reporter) -> u8 {
     let imported = match crate::import::import(&args.files) {
         Ok(imported) => imported,
-        Err(message) => return usage_error(&message),
+        Err(message) => return fail(reporter, Diagnostic::new(Code::E0601, message)),
     };
     for warning in &imported.warnings {
         eprintln!("warning: {warning}");
@@ -35,8 +36,8 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> u8 {
         reporter.summary("the imported spec does not compile; nothing written");
         return 1;
     }
-    if let Err(message) = write(&args.output, &imported.files) {
-        return usage_error(&message);
+    if let Err(diagnostic) = write(&args.output, &imported.files) {
+        return fail(reporter, diagnostic);
     }
     let written = format!(
         "wrote {} to `{}`",
@@ -55,31 +56,41 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> u8 {
     }
 }
 
-fn write(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+fn write(dir: &Path, files: &[(String, String)]) -> Result<(), Diagnostic> {
     for (name, _) in files {
         if dir.join(name).exists() {
-            return Err(format!(
-                "`{}` exists; import into an empty directory",
-                dir.join(name).display()
-            ));
+            return Err(Diagnostic::new(
+                Code::E0603,
+                format!("`{}` exists", dir.join(name).display()),
+            )
+            .help("import into an empty directory"));
         }
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
             if entry.path().extension().is_some_and(|e| e == "env") {
-                return Err(format!(
-                    "`{}` already holds a spec file (`{}`); import into a directory without `.env` files",
-                    dir.display(),
-                    entry.path().display()
-                ));
+                return Err(Diagnostic::new(
+                    Code::E0603,
+                    format!(
+                        "`{}` already holds a spec file (`{}`)",
+                        dir.display(),
+                        entry.path().display()
+                    ),
+                )
+                .help("import into a directory without `.env` files"));
             }
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let cannot = |what: &str, path: &Path, e: std::io::Error| {
+        Diagnostic::new(
+            Code::E0602,
+            format!("cannot {what} `{}`: {e}", path.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| cannot("create", dir, e))?;
     for (name, text) in files {
         let path = dir.join(name);
-        std::fs::write(&path, text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| cannot("write", &path, e))?;
     }
     Ok(())
 }

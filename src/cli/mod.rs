@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{Code, suggest};
+use crate::diag::{Code, Diagnostic, suggest};
 use report::{Format, Reporter};
 
 #[derive(Debug, Parser)]
@@ -200,11 +200,17 @@ pub fn main() -> ExitCode {
                     report::stdout(&String::from_utf8_lossy(&page));
                     0
                 }
-                Err(error) => usage_error(&format!("cannot render the manual page: {error}")),
+                Err(error) => fail(
+                    &reporter,
+                    Diagnostic::new(
+                        Code::E0602,
+                        format!("cannot render the manual page: {error}"),
+                    ),
+                ),
             }
         }
         Command::Fmt(args) => fmt::run(&args, &reporter, cli.format, load::load_spec),
-        Command::Explain { code } => explain(code.as_deref()),
+        Command::Explain { code } => explain(code.as_deref(), &reporter),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Import(args) => import::run(&args, &reporter),
     };
@@ -225,7 +231,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
     };
     let sources = match load::load_spec(&args.dir) {
         Ok(sources) => sources,
-        Err(message) => return usage_error(&message),
+        Err(diagnostic) => return fail(reporter, diagnostic),
     };
     let out = args.output.clone().unwrap_or_else(|| args.dir.join("out"));
     let key = if args.no_cache {
@@ -237,7 +243,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
         match output::read_locked(&out, || record::verify(key, &out, output::TOP_LEVEL)) {
             Ok(Some(up_to_date)) => return report_recorded(reporter, mode, &out, &up_to_date),
             Ok(None) => {}
-            Err(message) => return usage_error(&message),
+            Err(diagnostic) => return fail(reporter, diagnostic),
         }
     }
     let (model, mut diagnostics) = crate::compile(&sources);
@@ -268,7 +274,11 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
             let names: Vec<&str> = model.environments.iter().map(|e| e.name.as_str()).collect();
             let hint = suggest::help_for(env, names.iter().copied())
                 .unwrap_or_else(|| format!("the environments are {}", names.join(", ")));
-            return usage_error(&format!("--env {env}: no such environment; {hint}"));
+            return fail(
+                reporter,
+                Diagnostic::new(Code::E0605, format!("--env {env}: no such environment"))
+                    .help(hint),
+            );
         }
     }
     let files = crate::emit::emit_text(&model, &args.envs);
@@ -334,7 +344,7 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
             1
         }),
     };
-    result.unwrap_or_else(|message: String| usage_error(&message))
+    result.unwrap_or_else(|diagnostic| fail(reporter, diagnostic))
 }
 
 /// The summary of a run that the build record showed to have nothing to do.
@@ -359,8 +369,10 @@ fn report_recorded(
     0
 }
 
-pub(crate) fn usage_error(message: &str) -> u8 {
-    eprintln!("error: {message}");
+/// Reports an error that stops the command (an E06 code: a file that cannot
+/// be read or written, a name the spec lacks) and gives its exit code, 2.
+pub(crate) fn fail(reporter: &Reporter, diagnostic: Diagnostic) -> u8 {
+    reporter.report(&crate::source::Sources::new(), &[diagnostic]);
     2
 }
 
@@ -383,7 +395,7 @@ fn count(errors: usize, warnings: usize) -> String {
     }
 }
 
-fn explain(code: Option<&str>) -> u8 {
+fn explain(code: Option<&str>, reporter: &Reporter) -> u8 {
     let Some(text) = code else {
         for code in Code::ALL {
             report::stdout(&format!("{code}  {}\n", code.title()));
@@ -401,7 +413,11 @@ fn explain(code: Option<&str>) -> u8 {
                 Code::ALL.iter().map(|c| c.as_str()),
             )
             .unwrap_or_else(|| "run `envspec explain` to list every code".into());
-            usage_error(&format!("`{text}` is not a diagnostic code; {hint}"))
+            fail(
+                reporter,
+                Diagnostic::new(Code::E0605, format!("`{text}` is not a diagnostic code"))
+                    .help(hint),
+            )
         }
     }
 }

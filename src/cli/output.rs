@@ -21,6 +21,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use similar::TextDiff;
 
+use crate::diag::{Code, Diagnostic};
 use crate::emit::{GENERATED_MARKER, GeneratedFile};
 
 /// Which environments a run covers.
@@ -54,7 +55,11 @@ pub const TOP_LEVEL: &[&str] = &["promotion.yaml"];
 /// name, which starts with a letter).
 pub const STAGING_PREFIX: &str = ".envspec-staging-";
 
-fn cannot(what: &str, path: &Path, e: std::io::Error) -> String {
+fn cannot(what: &str, path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(Code::E0602, cannot_text(what, path, e))
+}
+
+fn cannot_text(what: &str, path: &Path, e: std::io::Error) -> String {
     format!("cannot {what} `{}`: {e}", path.display())
 }
 
@@ -68,7 +73,7 @@ enum OnDisk {
     Foreign,
 }
 
-fn read_entry(path: &Path) -> Result<OnDisk, String> {
+fn read_entry(path: &Path) -> Result<OnDisk, Diagnostic> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(OnDisk::Absent),
         Err(e) => Err(cannot("read", path, e)),
@@ -78,7 +83,7 @@ fn read_entry(path: &Path) -> Result<OnDisk, String> {
 }
 
 /// Reads a regular file (already known to be one) and says whose it is.
-fn read_generated(path: &Path) -> Result<OnDisk, String> {
+fn read_generated(path: &Path) -> Result<OnDisk, Diagnostic> {
     let bytes = fs::read(path).map_err(|e| cannot("read", path, e))?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) if text.starts_with(GENERATED_MARKER) => OnDisk::Generated(text),
@@ -95,7 +100,7 @@ struct Listing {
     other: Vec<String>,
 }
 
-fn list(out: &Path, env: &str) -> Result<Listing, String> {
+fn list(out: &Path, env: &str) -> Result<Listing, Diagnostic> {
     let mut listing = Listing {
         files: Vec::new(),
         other: Vec::new(),
@@ -116,7 +121,7 @@ fn list(out: &Path, env: &str) -> Result<Listing, String> {
     Ok(listing)
 }
 
-fn list_dir(out: &Path, relative: &str, listing: &mut Listing) -> Result<(), String> {
+fn list_dir(out: &Path, relative: &str, listing: &mut Listing) -> Result<(), Diagnostic> {
     let dir = out.join(relative);
     for entry in fs::read_dir(&dir).map_err(|e| cannot("read", &dir, e))? {
         let entry = entry.map_err(|e| cannot("read", &dir, e))?;
@@ -189,7 +194,7 @@ fn compare_environment<'f>(
     out: &Path,
     env: &'f str,
     expected: &'f [GeneratedFile],
-) -> Result<EnvComparison<'f>, String> {
+) -> Result<EnvComparison<'f>, Diagnostic> {
     let listing = list(out, env)?;
     let mut comparison = EnvComparison {
         env,
@@ -209,7 +214,7 @@ fn compare_environment<'f>(
             .binary_search_by(|f| f.as_str().cmp(path))
             .is_ok()
     };
-    let read: Vec<Result<(Status, bool), String>> = expected
+    let read: Vec<Result<(Status, bool), Diagnostic>> = expected
         .par_iter()
         .map(|file| {
             if !on_disk(&file.path) {
@@ -235,7 +240,7 @@ fn compare_environment<'f>(
             .is_ok()
     };
     let leftovers: Vec<&String> = listing.files.iter().filter(|p| !is_expected(p)).collect();
-    let leftovers: Vec<Result<(String, OnDisk), String>> = leftovers
+    let leftovers: Vec<Result<(String, OnDisk), Diagnostic>> = leftovers
         .into_par_iter()
         .map(|path| Ok((path.clone(), read_generated(&out.join(path))?)))
         .collect();
@@ -261,7 +266,7 @@ fn plan_top_level<'f>(
     out: &Path,
     files: &'f [GeneratedFile],
     scope: &Scope,
-) -> Result<Vec<(&'static str, TopLevelAction<'f>)>, String> {
+) -> Result<Vec<(&'static str, TopLevelAction<'f>)>, Diagnostic> {
     let mut plan = Vec::new();
     for name in TOP_LEVEL {
         let expected = files.iter().find(|f| f.path == *name);
@@ -280,7 +285,7 @@ fn plan_top_level<'f>(
 }
 
 /// Generated environment directories in OUT whose environment is gone.
-fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, String> {
+fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, Diagnostic> {
     if !scope.covers_all() {
         return Ok(Vec::new());
     }
@@ -310,7 +315,7 @@ fn stale_environments(out: &Path, scope: &Scope) -> Result<Vec<String>, String> 
 }
 
 /// The generated files of a stale environment, with their contents.
-fn generated_files(out: &Path, env: &str) -> Result<Vec<(String, String)>, String> {
+fn generated_files(out: &Path, env: &str) -> Result<Vec<(String, String)>, Diagnostic> {
     let listing = list(out, env)?;
     let mut generated = Vec::new();
     for path in listing.files {
@@ -337,14 +342,15 @@ pub fn write(
     files: &[GeneratedFile],
     scope: &Scope,
     then: impl FnOnce(),
-) -> Result<Written, String> {
+) -> Result<Written, Diagnostic> {
     if let Ok(m) = fs::symlink_metadata(out)
         && !m.is_dir()
     {
-        return Err(format!(
-            "output `{}` exists and is not a directory",
-            out.display()
-        ));
+        return Err(Diagnostic::new(
+            Code::E0602,
+            format!("output `{}` exists and is not a directory", out.display()),
+        )
+        .help("choose another output directory with -o"));
     }
     let created = !out.exists();
     fs::create_dir_all(out).map_err(|e| cannot("create", out, e))?;
@@ -377,7 +383,7 @@ fn remove_abandoned_staging(out: &Path) {
 /// or says that another run holds it. The lock goes with the process,
 /// however it ends, so a killed build never leaves OUT locked; and no lock
 /// file is left behind.
-fn lock(out: &Path, shared: bool) -> Result<fs::File, String> {
+fn lock(out: &Path, shared: bool) -> Result<fs::File, Diagnostic> {
     let dir = fs::File::open(out).map_err(|e| cannot("open", out, e))?;
     let taken = if shared {
         dir.try_lock_shared()
@@ -386,15 +392,16 @@ fn lock(out: &Path, shared: bool) -> Result<fs::File, String> {
     };
     match taken {
         Ok(()) => Ok(dir),
-        Err(fs::TryLockError::WouldBlock) => Err(format!(
-            "another envspec run is writing `{}`; try again when it has finished",
-            out.display()
-        )),
+        Err(fs::TryLockError::WouldBlock) => Err(Diagnostic::new(
+            Code::E0604,
+            format!("another envspec run is writing `{}`", out.display()),
+        )
+        .help("try again when it has finished")),
         Err(fs::TryLockError::Error(e)) => Err(cannot("lock", out, e)),
     }
 }
 
-fn refuse_foreign(out: &Path, foreign: &[String]) -> Result<(), String> {
+fn refuse_foreign(out: &Path, foreign: &[String]) -> Result<(), Diagnostic> {
     if foreign.is_empty() {
         return Ok(());
     }
@@ -408,14 +415,20 @@ fn refuse_foreign(out: &Path, foreign: &[String]) -> Result<(), String> {
     } else {
         String::new()
     };
-    Err(format!(
-        "refusing to write: these files in the output were not generated by envspec:\n{}{more}\nenvspec owns OUT/<env>/ and OUT/{}; move them elsewhere or choose another output with -o",
-        shown.join("\n"),
+    Err(Diagnostic::new(
+        Code::E0603,
+        format!(
+            "refusing to write: these files in the output were not generated by envspec:\n{}{more}",
+            shown.join("\n"),
+        ),
+    )
+    .help(format!(
+        "envspec owns OUT/<env>/ and OUT/{}; move these files out, or choose another -o",
         TOP_LEVEL.join(", OUT/")
-    ))
+    )))
 }
 
-fn write_locked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Written, String> {
+fn write_locked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Written, Diagnostic> {
     remove_abandoned_staging(out);
     let mut comparisons = Vec::new();
     for (env, expected) in by_environment(files, scope) {
@@ -446,7 +459,7 @@ fn write_locked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Wr
         let staging = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
         let result = stage_and_swap(out, &staging, &changed, &top_writes);
         let _ = fs::remove_dir_all(&staging);
-        files_written = result?;
+        files_written = result.map_err(|message| Diagnostic::new(Code::E0602, message))?;
     }
     for env in &stale {
         remove_generated(out, env)?;
@@ -527,7 +540,7 @@ fn stage_and_swap(
         match swap_in(&new, &live) {
             Ok(how) => swapped.push((comparison.env, new, how)),
             Err(e) => {
-                failure = Some(cannot("replace", &live, e));
+                failure = Some(cannot_text("replace", &live, e));
                 break;
             }
         }
@@ -536,7 +549,7 @@ fn stage_and_swap(
         for file in top_level {
             let live = out.join(&file.path);
             if let Err(e) = fs::rename(staging.join(&file.path), &live) {
-                failure = Some(cannot("replace", &live, e));
+                failure = Some(cannot_text("replace", &live, e));
                 break;
             }
         }
@@ -636,7 +649,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 
 /// Removes the generated files of a stale environment, then any directory
 /// left empty; foreign files stay.
-fn remove_generated(out: &Path, env: &str) -> Result<(), String> {
+fn remove_generated(out: &Path, env: &str) -> Result<(), Diagnostic> {
     for (path, _) in generated_files(out, env)? {
         let full = out.join(path);
         fs::remove_file(&full).map_err(|e| cannot("remove stale", &full, e))?;
@@ -706,7 +719,7 @@ impl Drift {
 
 /// Runs `read` on a consistent tree, not one a build is swapping
 /// directories in.
-pub fn read_locked<T>(out: &Path, read: impl FnOnce() -> T) -> Result<T, String> {
+pub fn read_locked<T>(out: &Path, read: impl FnOnce() -> T) -> Result<T, Diagnostic> {
     let _lock = if out.is_dir() {
         Some(lock(out, true)?)
     } else {
@@ -716,11 +729,15 @@ pub fn read_locked<T>(out: &Path, read: impl FnOnce() -> T) -> Result<T, String>
 }
 
 /// Compares the expected output with OUT, without writing anything.
-pub fn compare(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
+pub fn compare(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, Diagnostic> {
     read_locked(out, || compare_unlocked(out, files, scope))?
 }
 
-fn compare_unlocked(out: &Path, files: &[GeneratedFile], scope: &Scope) -> Result<Drift, String> {
+fn compare_unlocked(
+    out: &Path,
+    files: &[GeneratedFile],
+    scope: &Scope,
+) -> Result<Drift, Diagnostic> {
     let mut drift = Drift::default();
     let label = |path: &str| out.join(path).display().to_string();
     let mut push = |kind, path: &str, diff: String| {

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::load;
 use super::report::{Format, Reporter, stdout};
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Model, Via};
 use crate::promote::{self, Plan, edit, verify};
 use crate::source::Sources;
@@ -15,7 +16,7 @@ use crate::source::Sources;
 /// Loads and compiles a spec; Err(exit code) after reporting.
 fn compile(dir: &Path, reporter: &Reporter) -> Result<(Sources, Model), u8> {
     let reporter = &reporter.for_spec(dir);
-    let sources = load::load_spec(dir).map_err(|m| super::usage_error(&m))?;
+    let sources = load::load_spec(dir).map_err(|d| super::fail(reporter, d))?;
     compile_sources(sources, reporter, &dir.display().to_string())
 }
 
@@ -50,7 +51,7 @@ pub fn promote(
     };
     let plan = match promote::plan(&model, from, to, apps) {
         Ok(plan) => plan,
-        Err(message) => return super::usage_error(&message),
+        Err(diagnostic) => return super::fail(reporter, diagnostic),
     };
     if plan.changes.is_empty() {
         reporter.summary(&format!(
@@ -92,8 +93,8 @@ pub fn promote(
     }
     for (file, text) in &changed {
         let path = dir.join(&sources.get(*file).path);
-        if let Err(message) = write_atomically(&path, text) {
-            return super::usage_error(&message);
+        if let Err(message) = super::fmt::write_atomically(&path, text) {
+            return super::fail(reporter, Diagnostic::new(Code::E0602, message));
         }
     }
     reporter.summary(&format!(
@@ -102,21 +103,6 @@ pub fn promote(
         super::plural(changed.len(), "file")
     ));
     0
-}
-
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let temp = path.with_file_name(format!(
-        ".{}.envspec-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&temp, text).map_err(|e| format!("cannot write `{}`: {e}", temp.display()))?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        format!("cannot replace `{}`: {e}", path.display())
-    })
 }
 
 fn plan_table(plan: &Plan) -> String {
@@ -205,7 +191,7 @@ pub fn plan(
     };
     let plan = match promote::plan(&model, from, to, apps) {
         Ok(plan) => plan,
-        Err(message) => return super::usage_error(&message),
+        Err(diagnostic) => return super::fail(reporter, diagnostic),
     };
     match format {
         Format::Human | Format::Github => {
@@ -257,14 +243,19 @@ fn plan_json(plan: &Plan) -> serde_json::Value {
 pub fn verify_promotion(dir: &Path, base: &str, reporter: &Reporter, format: Format) -> u8 {
     let base_sources = match load_base(dir, base) {
         Ok(sources) => sources,
-        Err(message) => return super::usage_error(&message),
+        Err(diagnostic) => return super::fail(reporter, diagnostic),
     };
     let Ok((_, base_model)) =
         compile_sources(base_sources, reporter, &format!("the base `{base}`"))
     else {
-        return super::usage_error(&format!(
-            "the base `{base}` does not compile, so it cannot be compared"
-        ));
+        return super::fail(
+            reporter,
+            Diagnostic::new(
+                Code::E0606,
+                format!("the base `{base}` does not compile, so it cannot be compared"),
+            )
+            .help("compare with a base that compiles, such as the last revision that built"),
+        );
     };
     let (_, head_model) = match compile(dir, reporter) {
         Ok(compiled) => compiled,
@@ -319,11 +310,16 @@ pub fn verify_promotion(dir: &Path, base: &str, reporter: &Reporter, format: For
 }
 
 /// The base spec: a directory, or a git revision of the spec directory.
-fn load_base(dir: &Path, base: &str) -> Result<Sources, String> {
+fn load_base(dir: &Path, base: &str) -> Result<Sources, Diagnostic> {
     let as_dir = PathBuf::from(base);
     if as_dir.is_dir() {
         return load::load_spec(&as_dir);
     }
+    load_revision(dir, base).map_err(|message| Diagnostic::new(Code::E0601, message))
+}
+
+/// The spec in `dir` at git revision `base`.
+fn load_revision(dir: &Path, base: &str) -> Result<Sources, String> {
     let git = |args: &[&str]| -> Result<Vec<u8>, String> {
         let output = Command::new("git")
             .arg("-C")

@@ -117,7 +117,12 @@ pub fn stdout(text: &str) {
         STDOUT_CLOSED.store(true, Ordering::Relaxed);
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             STDOUT_FAILED.store(true, Ordering::Relaxed);
-            eprintln!("error: cannot write to standard output: {error}");
+            // Always on stderr, as a person reads it: stdout is what failed.
+            let diagnostic = Diagnostic::new(
+                crate::diag::Code::E0602,
+                format!("cannot write to standard output: {error}"),
+            );
+            eprintln!("{}", render_human(&Sources::new(), &diagnostic, false, 100));
         }
     }
 }

@@ -2,7 +2,8 @@
 //! long explanation (`explain/<CODE>.md`, printed by `envspec explain`).
 //!
 //! Ranges: E01 syntax, E02 names, E03 types and values, E04 promotion, E05 user rules,
-//! W01 warnings. A code is never reused for another meaning.
+//! E06 files and the command line (no source span: exit 2), W01 warnings.
+//! A code is never reused for another meaning.
 
 macro_rules! codes {
     ($($code:ident, $severity:ident, $title:literal;)*) => {
@@ -98,6 +99,12 @@ codes! {
     E0501, Error, "rule violated";
     E0502, Error, "ill-typed rule";
     E0503, Error, "invalid regular expression";
+    E0601, Error, "input cannot be read";
+    E0602, Error, "output cannot be read or written";
+    E0603, Error, "output holds files envspec did not write";
+    E0604, Error, "output in use by another run";
+    E0605, Error, "unknown name on the command line";
+    E0606, Error, "base of the comparison does not compile";
     W0101, Warning, "credential-like value written as plain text";
     W0102, Warning, "app is deployed nowhere";
     W0103, Warning, "template is never used";

@@ -9,6 +9,7 @@
 pub mod edit;
 pub mod verify;
 
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Model, PromotionStep, Release, Text};
 use crate::resolve::Origin;
 
@@ -66,7 +67,7 @@ pub struct Plan {
 
 /// Plans the step FROM → TO for all apps, or only `apps`. The error is a
 /// usage error for people.
-pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan, String> {
+pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan, Diagnostic> {
     let Some(step) = model
         .promotion
         .iter()
@@ -77,14 +78,15 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
             .iter()
             .map(|s| format!("{} -> {}", s.from, s.to))
             .collect();
+        let unknown = |message: String| Diagnostic::new(Code::E0605, message);
         return Err(if steps.is_empty() {
-            "the spec declares no promotion chain; add a `promotion { FROM -> TO via ... }` block"
-                .into()
+            unknown("the spec declares no promotion chain".into())
+                .help("add a `promotion { FROM -> TO via ... }` block")
         } else {
-            format!(
-                "`{from} -> {to}` is not a step of the promotion chain; the steps are: {}",
-                steps.join(", ")
-            )
+            unknown(format!(
+                "`{from} -> {to}` is not a step of the promotion chain"
+            ))
+            .help(format!("the steps are: {}", steps.join(", ")))
         });
     };
     let source = model
@@ -98,9 +100,11 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
             let names: Vec<&str> = source.releases.iter().map(|r| r.app.as_str()).collect();
             let hint = crate::diag::suggest::help_for(app, names.iter().copied())
                 .unwrap_or_else(|| format!("it runs {}", names.join(", ")));
-            return Err(format!(
-                "`{from}` does not run `{app}`, so there is nothing to promote; {hint}"
-            ));
+            return Err(Diagnostic::new(
+                Code::E0605,
+                format!("`{from}` does not run `{app}`, so there is nothing to promote"),
+            )
+            .help(hint));
         }
     }
     let mut plan = Plan {

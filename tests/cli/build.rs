@@ -138,7 +138,7 @@ fn unknown_env_is_a_usage_error_with_a_suggestion() {
     test.run()
         .status(2)
         .stdout("")
-        .stderr("error: --env prd: no such environment; did you mean `prod`?\n");
+        .stderr("E0605\n\n  × --env prd: no such environment\n  help: did you mean `prod`?\n\n");
     assert!(!test.exists("out"));
 }
 
@@ -146,7 +146,7 @@ fn unknown_env_is_a_usage_error_with_a_suggestion() {
 fn unknown_env_far_from_every_name_lists_the_environments() {
     let test = Test::with_spec().args(["build", "--env", "qa-cluster-7"]);
     test.run().status(2).stderr(
-        "error: --env qa-cluster-7: no such environment; the environments are prod, staging\n",
+        "E0605\n\n  × --env qa-cluster-7: no such environment\n  help: the environments are prod, staging\n\n",
     );
     assert!(!test.exists("out"));
 }
@@ -239,7 +239,7 @@ fn output_that_is_a_file_is_a_usage_error() {
         .args(["build", "-o", "out"]);
     test.run()
         .status(2)
-        .stderr("error: output `out` exists and is not a directory\n");
+        .stderr("E0602\n\n  × output `out` exists and is not a directory\n  help: choose another output directory with -o\n\n");
     assert_eq!(test.read("out"), "not a directory\n");
 }
 
@@ -278,7 +278,10 @@ fn a_build_running_elsewhere_makes_the_next_one_wait_its_turn() {
     test.edit("platform.env", "replicas      = 1", "replicas      = 4");
     test.run()
         .status(2)
-        .stderr_contains("another envspec run is writing `out`; try again when it has finished");
+        .stderr_contains("E0604")
+        .stderr_contains(
+            "another envspec run is writing `out`\n  help: try again when it has finished",
+        );
     assert_eq!(test.tree("out"), before, "the losing build changed nothing");
     // A check waits too: it would read a tree half swapped.
     test.run_with(&["check", "-o", "out"])

@@ -152,7 +152,7 @@ fn check_with_env_flag_compares_only_that_environment() {
     let test = test.args(["check", "-o", "out", "--env", "prd"]);
     test.run()
         .status(2)
-        .stderr("error: --env prd: no such environment; did you mean `prod`?\n");
+        .stderr("E0605\n\n  × --env prd: no such environment\n  help: did you mean `prod`?\n\n");
 }
 
 #[test]

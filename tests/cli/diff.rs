@@ -54,7 +54,7 @@ fn diff_names_an_unknown_environment() {
         .args(["diff", "stagin", "prod"])
         .run()
         .status(2)
-        .stderr_contains("no environment `stagin`; did you mean `staging`?");
+        .stderr("E0605\n\n  × no environment `stagin`\n  help: did you mean `staging`?\n\n");
 }
 
 #[test]

@@ -75,7 +75,7 @@ fn unknown_code_is_a_usage_error_with_a_suggestion() {
         .run()
         .status(2)
         .stdout("")
-        .stderr("error: `E0333` is not a diagnostic code; did you mean `E0303`?\n");
+        .stderr("E0605\n\n  × `E0333` is not a diagnostic code\n  help: did you mean `E0303`?\n\n");
     Test::new()
         .args(["explain", "e0330"])
         .run()
@@ -91,7 +91,7 @@ fn unknown_code_far_from_every_code_points_to_the_list() {
         .status(2)
         .stdout("")
         .stderr(
-            "error: `banana` is not a diagnostic code; run `envspec explain` to list every code\n",
+            "E0605\n\n  × `banana` is not a diagnostic code\n  help: run `envspec explain` to list every code\n\n",
         );
 }
 
@@ -126,7 +126,7 @@ fn failing_stdout_is_an_io_error() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(
         stderr,
-        "error: cannot write to standard output: No space left on device (os error 28)\n"
+        "E0602\n\n  × cannot write to standard output: No space left on device (os error 28)\n\n"
     );
 }
 

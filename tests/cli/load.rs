@@ -25,12 +25,12 @@ fn directory_without_env_files_is_a_usage_error() {
     test.run()
         .status(2)
         .stdout("")
-        .stderr("error: no `.env` files in `spec`\n");
+        .stderr("E0601\n\n  × no `.env` files in `spec`\n  help: a spec is a directory of `*.env` files; give its path (default: the current directory)\n\n");
     assert!(!test.exists("spec/out"));
     let test = test.args(["check", "spec"]);
     test.run()
         .status(2)
-        .stderr("error: no `.env` files in `spec`\n");
+        .stderr("E0601\n\n  × no `.env` files in `spec`\n  help: a spec is a directory of `*.env` files; give its path (default: the current directory)\n\n");
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn empty_working_directory_is_a_usage_error() {
         .args(["build"])
         .run()
         .status(2)
-        .stderr("error: no `.env` files in `.`\n");
+        .stderr("E0601\n\n  × no `.env` files in `.`\n  help: a spec is a directory of `*.env` files; give its path (default: the current directory)\n\n");
 }
 
 #[test]
@@ -48,7 +48,7 @@ fn missing_directory_is_a_usage_error() {
     test.run()
         .status(2)
         .stdout("")
-        .stderr("error: cannot read spec directory `nowhere`: no such file or directory\n");
+        .stderr("E0601\n\n  × cannot read spec directory `nowhere`: no such file or directory\n  help: a spec is a directory of `*.env` files; give its path (default: the current directory)\n\n");
     assert!(!test.exists("nowhere"));
     let test = test.args(["check", "nowhere"]);
     test.run().status(2);

@@ -134,7 +134,11 @@ fn promote_refuses_a_step_the_chain_does_not_declare() {
         .args(["promote", "inttest", "prod", "--dir", "spec"])
         .run()
         .status(2)
-        .stderr_contains("`inttest -> prod` is not a step of the promotion chain; the steps are: inttest -> exttest, exttest -> preprod, preprod -> prod");
+        .stderr_contains("E0605")
+        .stderr_contains("`inttest -> prod` is not a step of the promotion chain\n")
+        .stderr_contains(
+            "help: the steps are: inttest -> exttest, exttest -> preprod, preprod -> prod",
+        );
 }
 
 #[test]
