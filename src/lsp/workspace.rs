@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::source::{SourceFile, Sources};
+use crate::source::{MAX_FILE_SIZE, SourceFile, Sources};
 
 pub use crate::spec_files::is_spec_file;
 
@@ -69,6 +69,8 @@ pub fn load(root: &Path, open: &HashMap<PathBuf, String>) -> Loaded {
     for rel in relative {
         let path = root.join(&rel);
         let file = match open.get(&path) {
+            // The editor's text is held to the limit a file on disk is (E0107).
+            Some(text) if text.len() > MAX_FILE_SIZE => SourceFile::too_large(rel),
             Some(text) => SourceFile::new(rel, text.clone()),
             None => match crate::spec_files::read_spec_file(&path, rel) {
                 Ok(file) => file,
@@ -122,5 +124,17 @@ mod tests {
         assert_eq!(root("loose/new.env"), Some(top.join("loose")));
         assert_eq!(root("spec/.drafts/x.env"), None);
         assert_eq!(root("spec/.env"), None);
+    }
+
+    #[test]
+    fn an_open_document_past_the_size_limit_is_reported_not_read() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let big = dir.path().join("big.env");
+        let open = HashMap::from([(big, "#".repeat(MAX_FILE_SIZE + 1))]);
+        let loaded = load(dir.path(), &open);
+        let (id, file) = loaded.sources.iter().next().unwrap();
+        assert!(file.too_large && file.text.is_empty());
+        let problem = file.read_problem(id).expect("a diagnostic");
+        assert_eq!(problem.code, crate::diag::Code::E0107);
     }
 }
