@@ -64,7 +64,7 @@ impl Key {
                     exe.len(),
                     mtime_ns(&exe)
                 ),
-                format!("spec-dir {}", std::path::absolute(spec_dir).ok()?.display()),
+                format!("spec-dir {}", fs::canonicalize(spec_dir).ok()?.display()),
                 format!("spec {}", short_hash(spec.finalize())),
                 format!("selected {}", selected.join(" ")),
             ],

@@ -220,3 +220,18 @@ fn set_modified(path: &std::path::Path, time: SystemTime) {
         .and_then(|f| f.set_modified(time))
         .unwrap();
 }
+
+#[test]
+fn the_same_spec_and_output_named_another_way_share_the_record() {
+    let test = built();
+    let spec = format!("{}/", test.path().display());
+    let out = test.path().join("./out");
+    test.run_with(&[
+        "check".as_ref(),
+        spec.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
+    .status(0)
+    .stderr_contains("unchanged since the last build");
+}
