@@ -17,20 +17,28 @@ use crate::source::Sources;
 fn compile(dir: &Path, reporter: &Reporter) -> Result<(Sources, Model), u8> {
     let reporter = &reporter.for_spec(dir);
     let sources = load::load_spec(dir).map_err(|d| super::fail(reporter, d))?;
-    compile_sources(sources, reporter, &dir.display().to_string())
+    compile_sources(sources, reporter, &dir.display().to_string(), None)
 }
 
+/// Compiles `sources`, and validates the values against the chart schemas
+/// the spec names when `schemas_from` says where the spec is; Err(exit code)
+/// after reporting.
 fn compile_sources(
     sources: Sources,
     reporter: &Reporter,
     what: &str,
+    schemas_from: Option<&Path>,
 ) -> Result<(Sources, Model), u8> {
-    let (model, diagnostics) = crate::compile(&sources);
+    let (model, mut diagnostics) = crate::compile(&sources);
+    if let (Some(model), Some(dir)) = (&model, schemas_from) {
+        diagnostics.extend(crate::chart_schema::check(dir, model));
+        crate::diag::sort(&mut diagnostics);
+    }
     reporter.report(&sources, &diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match model {
-        Some(model) => Ok((sources, model)),
-        None => {
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Some(model) if errors == 0 => Ok((sources, model)),
+        _ => {
             reporter.summary(&format!("{} in `{what}`", super::plural(errors, "error")));
             Err(1)
         }
@@ -65,11 +73,13 @@ pub fn promote(
     for (file, text) in &changed {
         promoted.replace_text(*file, text.clone());
     }
-    // The edited spec must still compile: a promotion can break a rule of the target.
+    // The edited spec must still build: a promotion can break a rule of the
+    // target, or bring a value its chart's schema rejects there.
     if let Err(code) = compile_sources(
         promoted.clone(),
         reporter,
         &format!("{} after the promotion", dir.display()),
+        Some(dir),
     ) {
         reporter.summary("the promotion was not applied");
         return code;
@@ -246,7 +256,7 @@ pub fn verify_promotion(dir: &Path, base: &str, reporter: &Reporter, format: For
         Err(diagnostic) => return super::fail(reporter, diagnostic),
     };
     let Ok((_, base_model)) =
-        compile_sources(base_sources, reporter, &format!("the base `{base}`"))
+        compile_sources(base_sources, reporter, &format!("the base `{base}`"), None)
     else {
         return super::fail(
             reporter,

@@ -96,3 +96,36 @@ fn check_after_a_build_validates_again_when_the_schema_changed() {
         .stderr_contains("E0320")
         .stderr_contains("maximum of 1");
 }
+
+#[test]
+fn promote_refuses_a_result_the_chart_schema_rejects() {
+    // Only image tags travel; the chart only takes release tags.
+    let schema = r#"{
+  "type": "object",
+  "properties": {
+    "image": {
+      "type": "object",
+      "properties": { "tag": { "type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$" } }
+    }
+  }
+}
+"#;
+    let test = Test::with_spec()
+        .file("charts.env", CHART)
+        .file("charts/web-service/values.schema.json", schema)
+        .file(
+            "promotion.env",
+            "promotion {\n  staging -> prod via auto\n}\n",
+        );
+    test.edit(
+        "environments.env",
+        "  deploy api @ \"1.0.0\"\n",
+        "  deploy api @ \"1.1.0-rc1\"\n",
+    );
+    let before = test.tree(".");
+    test.run_with(&["promote", "staging", "prod"])
+        .status(1)
+        .stderr_contains("E0320")
+        .stderr_contains("the promotion was not applied");
+    assert_eq!(test.tree("."), before, "the spec was rewritten");
+}
