@@ -49,7 +49,9 @@ impl Span {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Offsets fit in `u32`: spans are `u32` too, and files are smaller
+    /// than [`MAX_FILE_SIZE`].
+    line_starts: Vec<u32>,
     /// For a file that is not UTF-8: the offset of the first invalid byte.
     pub invalid_utf8_at: Option<usize>,
     /// Whether the file is larger than [`MAX_FILE_SIZE`] (its text is left
@@ -66,7 +68,7 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
             .collect();
         SourceFile {
             path: path.into(),
@@ -113,11 +115,11 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
         (line + 1, column)
     }

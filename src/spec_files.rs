@@ -106,17 +106,27 @@ impl Walk<'_> {
 /// [`MAX_FILE_SIZE`] is not read, only reported (E0107), whatever its size.
 pub fn read_spec_file(path: &Path, shown: PathBuf) -> std::io::Result<SourceFile> {
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() > MAX_FILE_SIZE as u64 {
+    let size = file.metadata()?.len();
+    if size > MAX_FILE_SIZE as u64 {
         return Ok(SourceFile::too_large(shown));
     }
-    read_limited(file, shown)
+    // Sized to the file, not grown by doubling as it is read: the text is
+    // kept for the whole run.
+    read_limited_into(file, shown, Vec::with_capacity(size as usize))
 }
 
 /// Reads a spec file from `reader`, at most one byte more than
 /// [`MAX_FILE_SIZE`]: a file that grows while read, or a stream, stays
 /// bounded too.
 pub fn read_limited(reader: impl Read, shown: PathBuf) -> std::io::Result<SourceFile> {
-    let mut bytes = Vec::new();
+    read_limited_into(reader, shown, Vec::new())
+}
+
+fn read_limited_into(
+    reader: impl Read,
+    shown: PathBuf,
+    mut bytes: Vec<u8>,
+) -> std::io::Result<SourceFile> {
     reader
         .take(MAX_FILE_SIZE as u64 + 1)
         .read_to_end(&mut bytes)?;

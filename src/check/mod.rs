@@ -1014,7 +1014,7 @@ impl<'a> Checker<'_, 'a, '_> {
         context: &Context<'_>,
     ) -> Option<Vec<Sourced<EnvVar>>> {
         let block = self.block(spec, setting)?;
-        let mut vars = Vec::new();
+        let mut vars = Vec::with_capacity(block.len());
         for (name, entry) in block {
             if let Err(help) = validate::env_var_name(name) {
                 self.push(
@@ -1242,7 +1242,7 @@ impl<'a> Checker<'_, 'a, '_> {
         block: &Settings<'a>,
         context: &Context<'_>,
     ) -> Vec<(String, Sourced<Extra>)> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(block.len());
         for (key, entry) in block {
             let extra = match &entry.merged {
                 Merged::Block(inner) => Some(Extra::Map(
@@ -1472,7 +1472,7 @@ impl<'a> Checker<'_, 'a, '_> {
             .get("description")
             .and_then(|s| self.text(env_field("description"), s, &context, false));
         let registry = platform.as_ref().and_then(|p| p.registry.clone());
-        let mut releases = Vec::new();
+        let mut releases = Vec::with_capacity(environment.deployments.len());
         for deployment in &environment.deployments {
             if let Some(release) =
                 self.release(name, namespace.as_deref(), deployment, registry.as_deref())

@@ -67,9 +67,12 @@ pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
 /// Like [`emit`], but keeps only the text: each document is dropped as soon
 /// as it is rendered, so a large spec never holds all of them at once.
 pub fn emit_text(model: &Model, only: &[String]) -> Vec<GeneratedFile> {
-    generate(model, only, |path, header, document| GeneratedFile {
-        text: yaml::render_document(&header, &document),
-        path,
+    generate(model, only, |path, header, document| {
+        let mut text = yaml::render_document(&header, &document);
+        // Every file is held until all are written: without the room a
+        // growing string leaves, the text takes a third less memory.
+        text.shrink_to_fit();
+        GeneratedFile { text, path }
     })
 }
 

@@ -15,11 +15,11 @@ struct Lowerer<'d> {
 
 pub(super) fn file(file: FileId, root: Pair<'_, Rule>, diagnostics: &mut Vec<Diagnostic>) -> File {
     let mut lowerer = Lowerer { file, diagnostics };
-    let declarations = root
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::EOI)
-        .map(|p| lowerer.declaration(p))
-        .collect();
+    let pairs = root.into_inner();
+    let mut declarations = Vec::with_capacity(pairs.len());
+    for pair in pairs.filter(|p| p.as_rule() != Rule::EOI) {
+        declarations.push(lowerer.declaration(pair));
+    }
     File { declarations }
 }
 
@@ -126,12 +126,19 @@ impl Lowerer<'_> {
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
         let span = self.span(&pair);
+        let entries = pair.into_inner();
+        // Sized exactly, not grown by doubling: the tree of a large spec is
+        // mostly these two lists.
+        let deploys = entries
+            .clone()
+            .filter(|p| p.as_rule() == Rule::deploy)
+            .count();
         let mut block = Block {
-            fields: Vec::new(),
-            deploys: Vec::new(),
+            fields: Vec::with_capacity(entries.len() - deploys),
+            deploys: Vec::with_capacity(deploys),
             span,
         };
-        for entry in pair.into_inner() {
+        for entry in entries {
             match entry.as_rule() {
                 Rule::field => {
                     let field = self.field(entry);
