@@ -60,16 +60,16 @@ fn every_value_remembers_which_layer_set_it() {
     assert_eq!(release.replicas.as_ref().unwrap().value, 3);
     assert_eq!(
         release.replicas.as_ref().unwrap().provenance.origin,
-        Origin::Environment("prod".into())
+        Origin::environment("prod")
     );
     let memory = release.resources.memory_request.as_ref().unwrap();
     assert_eq!(
         (memory.value.text.as_str(), &memory.provenance.origin),
-        ("512Mi", &Origin::App("api".into()))
+        ("512Mi", &Origin::app("api"))
     );
     assert_eq!(
         release.chart_version.provenance.origin,
-        Origin::Template("service".into())
+        Origin::template("service")
     );
     assert_eq!(release.image.value, "registry.acme.example/acme/api");
     assert_eq!(release.tag.value, Text::Literal("1.0.0".into()));

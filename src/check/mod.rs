@@ -22,7 +22,7 @@ use crate::model::{
     ChartRef, ChartSchemaRef, EnvSource, EnvVar, Environment, Extra, HelmRepo, Model, Platform,
     Port, Provenance, Release, Resources, Sourced, Text, Travelling, ValuesLayout,
 };
-use crate::resolve::{self, Merged, Origin, Resolved, Setting, Settings};
+use crate::resolve::{self, Merged, Origin, OriginKind, Resolved, Setting, Settings};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{BlockDecl, DeclKind, Value, ValueKind};
 use interpolate::Context;
@@ -142,9 +142,9 @@ struct Checker<'r, 'a, 'd> {
 
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
     let origin = match decl.kind {
-        DeclKind::Template => Origin::Template(decl.name.text.as_str().into()),
-        DeclKind::Environment => Origin::Environment(decl.name.text.as_str().into()),
-        _ => Origin::App(decl.name.text.as_str().into()),
+        DeclKind::Template => Origin::template(&decl.name.text),
+        DeclKind::Environment => Origin::environment(&decl.name.text),
+        _ => Origin::app(&decl.name.text),
     };
     let mut settings = Settings::default();
     resolve::merge::layer(&mut settings, &decl.body, &origin);
@@ -224,16 +224,13 @@ impl<'a> Checker<'_, 'a, '_> {
         let kind = decl.kind;
         self.misplaced_deploys(&decl.body, kind == DeclKind::Environment);
         if kind == DeclKind::Environment {
+            let origin = Origin::environment(&decl.name.text);
             for deploy in &decl.body.deploys {
                 let Some(overrides) = &deploy.overrides else {
                     continue;
                 };
                 let mut settings = Settings::default();
-                resolve::merge::layer(
-                    &mut settings,
-                    overrides,
-                    &Origin::Environment(decl.name.text.as_str().into()),
-                );
+                resolve::merge::layer(&mut settings, overrides, &origin);
                 for setting in settings.values() {
                     self.known_field(DeclKind::App, setting);
                 }
@@ -1306,7 +1303,7 @@ impl<'a> Checker<'_, 'a, '_> {
             }
             ValueKind::Map(block) => {
                 let mut settings = Settings::default();
-                resolve::merge::layer(&mut settings, block, &Origin::App("".into()));
+                resolve::merge::layer(&mut settings, block, &Origin::app(""));
                 Extra::Map(
                     self.extra_block(&settings, context)
                         .into_iter()
@@ -1550,7 +1547,7 @@ impl<'a> Checker<'_, 'a, '_> {
             None => env_namespace.map(|n| Sourced {
                 value: n.to_string(),
                 provenance: Provenance {
-                    origin: Origin::Environment(env_name.into()),
+                    origin: deployment.environment_origin().clone(),
                     span: deployment.deploy.span,
                 },
             }),
@@ -1607,7 +1604,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 .map(|t| Sourced {
                     value: t,
                     provenance: Provenance {
-                        origin: Origin::Environment(env_name.into()),
+                        origin: deployment.environment_origin().clone(),
                         span: version.span,
                     },
                 }),
@@ -1641,9 +1638,10 @@ impl<'a> Checker<'_, 'a, '_> {
                     ports.push(port);
                     continue;
                 };
+                // Environment overrides beat the app, which beats templates.
                 let (shorthand, listed) = (
-                    rank(&ports[i].provenance.origin),
-                    rank(&port.provenance.origin),
+                    ports[i].provenance.origin.kind(),
+                    port.provenance.origin.kind(),
                 );
                 if listed > shorthand {
                     ports[i] = port;
@@ -1657,6 +1655,8 @@ impl<'a> Checker<'_, 'a, '_> {
                 }
             }
         }
+        // Kept in the model for every release: without spare room.
+        ports.shrink_to_fit();
         let resources = self.resources(app_name, settings);
         let env = settings
             .get("env")
@@ -1668,6 +1668,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 hosts.extend(self.hosts(field(key), s, &context).unwrap_or_default());
             }
         }
+        hosts.shrink_to_fit(); // as `ports`
         let after = settings
             .get("after")
             .and_then(|s| self.apps(field("after"), s))
@@ -1728,8 +1729,8 @@ impl<'a> Checker<'_, 'a, '_> {
             span: app.name.span,
             declared_in: self.sources.get(app.name.span.file).display_path(),
             namespace: namespace?,
-            description,
-            group,
+            description: description.map(Box::new),
+            group: group.map(Box::new),
             image: image?,
             tag: tag?,
             chart: chart?,
@@ -1741,10 +1742,10 @@ impl<'a> Checker<'_, 'a, '_> {
             hosts,
             after,
             priority: 0,
-            timeout_seconds,
-            wait,
-            freeze,
-            hotfix,
+            timeout_seconds: timeout_seconds.map(Box::new),
+            wait: wait.map(Box::new),
+            freeze: freeze.map(Box::new),
+            hotfix: hotfix.map(Box::new),
             travelling,
             extra_values,
             value_sources,
@@ -1758,7 +1759,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn hotfix(&mut self, setting: &Setting<'a>, context: &Context<'_>) -> Option<Sourced<String>> {
         let spec = schema::find(DeclKind::App, "hotfix").expect("hotfix field");
         let reason = self.text(spec, setting, context, false)?;
-        if !matches!(setting.origin, Origin::Environment(_)) {
+        if setting.origin.kind() != OriginKind::Environment {
             self.push(
                 Diagnostic::new(Code::E0407, "a hotfix marks one app in one environment")
                     .at(setting.key.span, format!("set by {}", setting.origin))
@@ -1956,15 +1957,6 @@ fn supplied_by_ci(value: &Extra) -> bool {
         Extra::List(items) => items.iter().any(supplied_by_ci),
         Extra::Map(entries) => entries.iter().any(|(_, v)| supplied_by_ci(v)),
         _ => false,
-    }
-}
-
-/// How specific a layer is: environment overrides beat the app, which beats templates.
-fn rank(origin: &Origin) -> u8 {
-    match origin {
-        Origin::Template(_) => 0,
-        Origin::App(_) => 1,
-        Origin::Environment(_) => 2,
     }
 }
 

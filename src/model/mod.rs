@@ -149,7 +149,8 @@ impl Environment {
     }
 }
 
-/// One app as deployed in one environment.
+/// One app as deployed in one environment. A large spec has tens of
+/// thousands, so settings that most releases leave out are boxed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub app: String,
@@ -158,8 +159,8 @@ pub struct Release {
     /// The file that declares the app, relative to the spec directory.
     pub declared_in: String,
     pub namespace: Sourced<String>,
-    pub description: Option<Sourced<String>>,
-    pub group: Option<Sourced<String>>,
+    pub description: Option<Box<Sourced<String>>>,
+    pub group: Option<Box<Sourced<String>>>,
     /// Full image repository, registry included.
     pub image: Sourced<String>,
     pub tag: Sourced<Text>,
@@ -173,12 +174,12 @@ pub struct Release {
     pub after: Vec<String>,
     /// Helmsman priority: 0 or below, lower runs first.
     pub priority: i64,
-    pub timeout_seconds: Option<Sourced<u64>>,
-    pub wait: Option<Sourced<bool>>,
+    pub timeout_seconds: Option<Box<Sourced<u64>>>,
+    pub wait: Option<Box<Sourced<bool>>>,
     /// Helmsman's `protected`: never touch the deployed release.
-    pub freeze: Option<Sourced<bool>>,
+    pub freeze: Option<Box<Sourced<bool>>>,
     /// An emergency release outside the promotion chain, with its reason.
-    pub hotfix: Option<Sourced<String>>,
+    pub hotfix: Option<Box<Sourced<String>>>,
     /// Settings that travel with the release on promotion, by path.
     pub travelling: Vec<Travelling>,
     /// Chart-specific values, merged into the generated ones.

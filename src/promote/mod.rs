@@ -11,7 +11,7 @@ pub mod verify;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Model, PromotionStep, Release, Text};
-use crate::resolve::Origin;
+use crate::resolve::{Origin, OriginKind};
 
 /// The release of one app that a promotion moves.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,7 +153,7 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
 /// What `env`'s `deploy` of `release` sets that travels: the chart version
 /// and the travelling settings, as (path, source text).
 fn overrides_of(release: &Release, env: &str) -> Vec<(String, String)> {
-    let here = |origin: &Origin| *origin == Origin::Environment(env.into());
+    let here = |origin: &Origin| origin.kind() == OriginKind::Environment && origin.name() == env;
     let mut out = Vec::new();
     if here(&release.chart_version.provenance.origin) {
         out.push((

@@ -10,24 +10,71 @@ use indexmap::IndexMap;
 use crate::source::Span;
 use crate::syntax::ast::{Block, Name, Value, ValueKind};
 
-/// Where a setting was last written. Every merged setting and every value
-/// of the model carries one, so the name is shared, not copied.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// A default of this template.
-    Template(Arc<str>),
+/// Where a setting was last written: which layer, and its name. Every
+/// merged setting and every value of the model carries one, so it is a
+/// single shared pointer, and a value's [`Provenance`] (origin and span)
+/// takes 24 bytes.
+///
+/// [`Provenance`]: crate::model::Provenance
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Origin(Arc<(OriginKind, Box<str>)>);
+
+/// The layers a setting can come from, the most general first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OriginKind {
+    /// A default of a template.
+    Template,
     /// The app's own declaration.
-    App(Arc<str>),
-    /// An override in this environment's `deploy`.
-    Environment(Arc<str>),
+    App,
+    /// An override in an environment's `deploy`.
+    Environment,
+}
+
+impl Origin {
+    pub fn new(kind: OriginKind, name: &str) -> Self {
+        Origin(Arc::new((kind, name.into())))
+    }
+
+    /// A default of the template `name`.
+    pub fn template(name: &str) -> Self {
+        Origin::new(OriginKind::Template, name)
+    }
+
+    /// The declaration of the app `name`.
+    pub fn app(name: &str) -> Self {
+        Origin::new(OriginKind::App, name)
+    }
+
+    /// An override in the environment `name`.
+    pub fn environment(name: &str) -> Self {
+        Origin::new(OriginKind::Environment, name)
+    }
+
+    pub fn kind(&self) -> OriginKind {
+        self.0.0
+    }
+
+    /// The template, app or environment.
+    pub fn name(&self) -> &str {
+        &self.0.1
+    }
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple(&format!("{:?}", self.kind()))
+            .field(&self.name())
+            .finish()
+    }
 }
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Origin::Template(name) => write!(f, "template `{name}`"),
-            Origin::App(name) => write!(f, "app `{name}`"),
-            Origin::Environment(name) => write!(f, "environment `{name}`"),
+        let name = self.name();
+        match self.kind() {
+            OriginKind::Template => write!(f, "template `{name}`"),
+            OriginKind::App => write!(f, "app `{name}`"),
+            OriginKind::Environment => write!(f, "environment `{name}`"),
         }
     }
 }

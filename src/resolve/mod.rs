@@ -8,7 +8,7 @@
 
 pub mod merge;
 
-pub use merge::{Merged, Origin, Setting, Settings};
+pub use merge::{Merged, Origin, OriginKind, Setting, Settings};
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -50,10 +50,14 @@ pub struct Environment<'a> {
 pub struct Deployment<'a> {
     pub app: &'a BlockDecl,
     pub deploy: &'a Deploy,
-    /// The app's templates, the most general first.
-    pub templates: Vec<&'a BlockDecl>,
+    /// The app's templates, the most general first, each with its origin.
+    templates: Vec<(&'a BlockDecl, Origin)>,
+    /// The app's origin.
+    app_origin: Origin,
     /// The environment's name.
     pub environment: &'a str,
+    /// The environment's origin.
+    environment_origin: Origin,
 }
 
 impl<'a> Deployment<'a> {
@@ -63,26 +67,19 @@ impl<'a> Deployment<'a> {
     /// once.
     pub fn settings(&self) -> Settings<'a> {
         let mut settings = Settings::default();
-        for template in &self.templates {
-            merge::layer(
-                &mut settings,
-                &template.body,
-                &Origin::Template(template.name.text.as_str().into()),
-            );
+        for (template, origin) in &self.templates {
+            merge::layer(&mut settings, &template.body, origin);
         }
-        merge::layer(
-            &mut settings,
-            &self.app.body,
-            &Origin::App(self.app.name.text.as_str().into()),
-        );
+        merge::layer(&mut settings, &self.app.body, &self.app_origin);
         if let Some(overrides) = &self.deploy.overrides {
-            merge::layer(
-                &mut settings,
-                overrides,
-                &Origin::Environment(self.environment.into()),
-            );
+            merge::layer(&mut settings, overrides, &self.environment_origin);
         }
         settings
+    }
+
+    /// The origin of what the environment itself says about the deployment.
+    pub fn environment_origin(&self) -> &Origin {
+        &self.environment_origin
     }
 
     /// The value of a plain (not block) top-level field as last written, without
@@ -93,7 +90,7 @@ impl<'a> Deployment<'a> {
             .overrides
             .iter()
             .chain(std::iter::once(&self.app.body))
-            .chain(self.templates.iter().rev().map(|t| &t.body));
+            .chain(self.templates.iter().rev().map(|(t, _)| &t.body));
         for block in layers {
             if let Some(field) = block.fields.iter().rev().find(|f| f.key.text == key) {
                 return match field.value.kind {
@@ -268,15 +265,22 @@ fn declaration_span(declaration: &Declaration) -> Span {
     }
 }
 
-/// For each template and app, its template chain from the root down; a chain
-/// with an unknown parent or a cycle is cut where it breaks.
-type Ancestry<'a> = IndexMap<(&'a str, DeclKind), Vec<&'a BlockDecl>>;
+/// For each template and app, its origin and its template chain from the
+/// root down, each template with its origin; a chain with an unknown parent
+/// or a cycle is cut where it breaks. Origins are made once per declaration
+/// and shared by every value that comes from it.
+type Ancestry<'a> = IndexMap<(&'a str, DeclKind), (Origin, Vec<(&'a BlockDecl, Origin)>)>;
 
 fn template_ancestry<'a>(
     resolved: &Resolved<'a>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Ancestry<'a>, Vec<&'a str>) {
     let mut ancestry = Ancestry::new();
+    let template_origins: IndexMap<&str, Origin> = resolved
+        .templates
+        .keys()
+        .map(|name| (*name, Origin::template(name)))
+        .collect();
     let mut incomplete = Vec::new();
     let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
     for decl in resolved.templates.values().chain(resolved.apps.values()) {
@@ -335,7 +339,16 @@ fn template_ancestry<'a>(
         if broken && decl.kind == DeclKind::App {
             incomplete.push(decl.name.text.as_str());
         }
-        ancestry.insert((decl.name.text.as_str(), decl.kind), chain);
+        let name = decl.name.text.as_str();
+        let origin = match decl.kind {
+            DeclKind::Template => template_origins[name].clone(),
+            _ => Origin::app(name),
+        };
+        let chain = chain
+            .into_iter()
+            .map(|t| (t, template_origins[t.name.text.as_str()].clone()))
+            .collect();
+        ancestry.insert((name, decl.kind), (origin, chain));
     }
     (ancestry, incomplete)
 }
@@ -370,7 +383,8 @@ fn resolve_environment<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Environment<'a> {
     let env_name = decl.name.text.as_str();
-    let mut deployments: Vec<Deployment<'a>> = Vec::new();
+    let environment_origin = Origin::environment(env_name);
+    let mut deployments: Vec<Deployment<'a>> = Vec::with_capacity(decl.body.deploys.len());
     // Index of each app's first deployment, to find a second one quickly.
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for deploy in &decl.body.deploys {
@@ -392,18 +406,18 @@ fn resolve_environment<'a>(
             );
             continue;
         }
-        let templates = ancestry
-            .get(&(app_name, DeclKind::App))
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
+        let (app_origin, templates) = match ancestry.get(&(app_name, DeclKind::App)) {
+            Some((origin, chain)) => (origin.clone(), chain.clone()),
+            None => (Origin::app(app_name), Vec::new()),
+        };
         seen.insert(app_name, deployments.len());
         deployments.push(Deployment {
             app,
             deploy,
-            environment: env_name,
             templates,
+            app_origin,
+            environment: env_name,
+            environment_origin: environment_origin.clone(),
         });
     }
     deployments.sort_by(|a, b| a.app.name.text.cmp(&b.app.name.text));
