@@ -69,6 +69,23 @@ fn build(dir: &Path, reverse: bool) -> Vec<OutputFile> {
 }
 
 #[test]
+fn rendering_while_freeing_the_model_writes_the_same_files() {
+    for dir in example_dirs() {
+        let (model, _) = envspec::compile(&load(&dir, false));
+        let model = model.expect("no errors, so a model");
+        let first = [model.environments[0].name.clone()];
+        for only in [&[][..], &first[..]] {
+            assert_eq!(
+                envspec::emit::into_text(model.clone(), only),
+                envspec::emit::emit_text(&model, only),
+                "{} {only:?}",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn example_output_is_pinned() {
     for dir in example_dirs() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();

@@ -67,13 +67,47 @@ pub fn emit(model: &Model, only: &[String]) -> Vec<OutputFile> {
 /// Like [`emit`], but keeps only the text: each document is dropped as soon
 /// as it is rendered, so a large spec never holds all of them at once.
 pub fn emit_text(model: &Model, only: &[String]) -> Vec<GeneratedFile> {
-    generate(model, only, |path, header, document| {
-        let mut text = yaml::render_document(&header, &document);
-        // Every file is held until all are written: without the room a
-        // growing string leaves, the text takes a third less memory.
-        text.shrink_to_fit();
-        GeneratedFile { text, path }
-    })
+    generate(model, only, text_file)
+}
+
+/// Like [`emit_text`], but takes the model and frees each release as soon
+/// as its values file is rendered: the model and all of the text (each
+/// about as large) are never held at once.
+pub fn into_text(mut model: Model, only: &[String]) -> Vec<GeneratedFile> {
+    // Everything that reads more than one release first: the desired-state
+    // files and the promotion chain.
+    let mut files = generate_with(&model, only, false, text_file);
+    let environments = std::mem::take(&mut model.environments);
+    files.reserve(
+        environments
+            .iter()
+            .filter(|env| is_selected(env, only))
+            .map(|env| env.releases.len())
+            .sum(),
+    );
+    drop(model);
+    for mut env in environments {
+        if !is_selected(&env, only) {
+            continue;
+        }
+        let releases = std::mem::take(&mut env.releases);
+        files.par_extend(
+            releases
+                .into_par_iter()
+                .map(|release| values_file(&env, &release, text_file)),
+        );
+    }
+    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Renders a file as it is written, without its document.
+fn text_file(path: String, header: Vec<String>, document: Yaml) -> GeneratedFile {
+    let mut text = yaml::render_document(&header, &document);
+    // Every file is held until all are written: without the room a
+    // growing string leaves, the text takes a third less memory.
+    text.shrink_to_fit();
+    GeneratedFile { text, path }
 }
 
 /// The values document of one release, as the chart will read it.
@@ -88,15 +122,30 @@ fn generate<T: HasPath + Send>(
     only: &[String],
     finish: impl Fn(String, Vec<String>, Yaml) -> T + Sync,
 ) -> Vec<T> {
+    generate_with(model, only, true, finish)
+}
+
+fn is_selected(env: &Environment, only: &[String]) -> bool {
+    only.is_empty() || only.contains(&env.name)
+}
+
+/// [`generate`], with or without the values files.
+fn generate_with<T: HasPath + Send>(
+    model: &Model,
+    only: &[String],
+    with_values: bool,
+    finish: impl Fn(String, Vec<String>, Yaml) -> T + Sync,
+) -> Vec<T> {
     let selected: Vec<&Environment> = model
         .environments
         .iter()
-        .filter(|env| only.is_empty() || only.contains(&env.name))
+        .filter(|env| is_selected(env, only))
         .collect();
     let jobs: Vec<(&Environment, Option<&Release>)> = selected
         .iter()
         .flat_map(|env| {
-            std::iter::once((*env, None)).chain(env.releases.iter().map(|r| (*env, Some(r))))
+            let releases = env.releases.iter().filter(|_| with_values);
+            std::iter::once((*env, None)).chain(releases.map(|r| (*env, Some(r))))
         })
         .collect();
     let mut files: Vec<T> = jobs
@@ -110,17 +159,7 @@ fn generate<T: HasPath + Send>(
                 ),
                 dsf::document(model, env),
             ),
-            Some(release) => finish(
-                format!("{}/{}", env.name, values_path_in_env(&release.app)),
-                header(
-                    &format!(
-                        "Helm values of app `{}` in environment `{}`",
-                        release.app, env.name
-                    ),
-                    &[&release.declared_in, &env.declared_in],
-                ),
-                values::document(release),
-            ),
+            Some(release) => values_file(env, release, &finish),
         })
         .collect();
     if !model.promotion.is_empty() {
@@ -145,6 +184,25 @@ fn generate<T: HasPath + Send>(
     }
     files.par_sort_unstable_by(|a, b| a.path().cmp(b.path()));
     files
+}
+
+/// The values file of one release.
+fn values_file<T>(
+    env: &Environment,
+    release: &Release,
+    finish: impl Fn(String, Vec<String>, Yaml) -> T,
+) -> T {
+    finish(
+        format!("{}/{}", env.name, values_path_in_env(&release.app)),
+        header(
+            &format!(
+                "Helm values of app `{}` in environment `{}`",
+                release.app, env.name
+            ),
+            &[&release.declared_in, &env.declared_in],
+        ),
+        values::document(release),
+    )
 }
 
 /// What [`generate`] sorts by.
