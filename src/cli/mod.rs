@@ -281,13 +281,13 @@ fn run_spec(args: &SpecArgs, reporter: &Reporter, mode: Mode) -> u8 {
             );
         }
     }
-    let files = crate::emit::emit_text(&model, &args.envs);
     let scope = output::Scope {
         environments: model.environments.iter().map(|e| e.name.clone()).collect(),
         selected: args.envs.clone(),
     };
     let inputs = crate::chart_schema::input_files(&args.dir, &model);
-    drop(model); // only the text is needed from here on
+    // Only the text is needed from here on: the model is freed as it is rendered.
+    let files = crate::emit::into_text(model, &args.envs);
     let save_record = || {
         if let Some(key) = key.as_ref().filter(|_| diagnostics.is_empty()) {
             let built = record::Built {
