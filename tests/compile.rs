@@ -87,7 +87,7 @@ fn environment_overrides_merge_into_blocks_key_by_key() {
         .env
         .iter()
         .map(|v| match &v.value.source {
-            envspec::model::EnvSource::Literal(s) => (v.value.name.clone(), s.clone()),
+            envspec::model::EnvSource::Literal(s) => (v.value.name.to_string(), s.to_string()),
             other => panic!("{other:?}"),
         })
         .collect();

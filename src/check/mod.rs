@@ -15,6 +15,8 @@ pub mod validate;
 
 mod interpolate;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::diag::{Code, Diagnostic, suggest};
@@ -41,6 +43,7 @@ pub fn check(
         sources,
         diagnostics,
         deployed: &deployed,
+        strings: Strings::default(),
     };
     let platform = checker.platform();
     // Environments are checked independently, each into its own list of
@@ -58,6 +61,7 @@ pub fn check(
                     sources,
                     diagnostics: &mut diagnostics,
                     deployed: &deployed,
+                    strings: Strings::default(),
                 };
                 let env = checker.environment(name, environment, &platform);
                 (env, diagnostics)
@@ -138,6 +142,23 @@ struct Checker<'r, 'a, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Names of the apps deployed somewhere and of the templates they inherit from.
     deployed: &'r std::collections::HashSet<&'a str>,
+    /// The strings of the model that recur from release to release, once each.
+    strings: Strings,
+}
+
+/// Shared copies of strings, made once each.
+#[derive(Default)]
+struct Strings(std::collections::HashSet<Arc<str>, rustc_hash::FxBuildHasher>);
+
+impl Strings {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = text.into();
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
@@ -197,6 +218,7 @@ impl<'a> Checker<'_, 'a, '_> {
                         sources,
                         diagnostics: &mut diagnostics,
                         deployed,
+                        strings: Strings::default(),
                     }
                     .declaration(decl);
                     diagnostics
@@ -1041,6 +1063,13 @@ impl<'a> Checker<'_, 'a, '_> {
                     let Some(text) = context.interpolate(raw, value.span, self.diagnostics) else {
                         continue;
                     };
+                    // A plain value is shared; one that names the app or
+                    // the environment is the release's own.
+                    let text: Arc<str> = if text == **raw {
+                        self.strings.get(raw)
+                    } else {
+                        text.into()
+                    };
                     if !text.is_empty() && looks_like_credential(name) {
                         self.push(
                             Diagnostic::new(Code::W0101, format!("`{name}` looks like a credential but is written as plain text"))
@@ -1052,13 +1081,16 @@ impl<'a> Checker<'_, 'a, '_> {
                     }
                     EnvSource::Literal(text)
                 }
-                ValueKind::Number(n) => EnvSource::Literal(n.clone()),
-                ValueKind::Bool(b) => EnvSource::Literal(b.to_string()),
+                ValueKind::Number(n) => EnvSource::Literal(self.strings.get(n)),
+                ValueKind::Bool(b) => EnvSource::Literal(self.strings.get(&b.to_string())),
                 ValueKind::Call { function, args } if function.text == "secret" => {
                     let Some((secret, key)) = self.secret_call(value, args) else {
                         continue;
                     };
-                    EnvSource::Secret { name: secret, key }
+                    EnvSource::Secret {
+                        name: self.strings.get(&secret),
+                        key: self.strings.get(&key),
+                    }
                 }
                 ValueKind::Call { function, .. } if function.text == "env_var" => {
                     self.push(
@@ -1088,7 +1120,7 @@ impl<'a> Checker<'_, 'a, '_> {
             };
             vars.push(sourced(
                 EnvVar {
-                    name: (*name).to_string(),
+                    name: self.strings.get(name),
                     source,
                 },
                 entry,

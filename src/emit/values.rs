@@ -66,16 +66,16 @@ pub(super) fn document(release: &Release) -> Yaml {
             .env
             .iter()
             .map(|var| {
-                let entry = Yaml::map().with("name", Yaml::str(&var.value.name));
+                let entry = Yaml::map().with("name", Yaml::str(&*var.value.name));
                 match &var.value.source {
-                    EnvSource::Literal(text) => entry.with("value", Yaml::str(text)),
+                    EnvSource::Literal(text) => entry.with("value", Yaml::str(&**text)),
                     EnvSource::Secret { name, key } => entry.with(
                         "valueFrom",
                         Yaml::map().with(
                             "secretKeyRef",
                             Yaml::map()
-                                .with("name", Yaml::str(name))
-                                .with("key", Yaml::str(key)),
+                                .with("name", Yaml::str(&**name))
+                                .with("key", Yaml::str(&**key)),
                         ),
                     ),
                 }

@@ -4,6 +4,8 @@
 //! Each value that came from the spec keeps its [`Provenance`], so later tools
 //! (hover, schema errors, promotion diffs) can say where it was set.
 
+use std::sync::Arc;
+
 use crate::check::quantity::Quantity;
 use crate::resolve::Origin;
 use crate::source::Span;
@@ -243,19 +245,21 @@ impl Resources {
     }
 }
 
+/// A container variable. Names, secret references and plain values recur
+/// in every release of a large spec, so each is one shared string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvVar {
-    pub name: String,
+    pub name: Arc<str>,
     pub source: EnvSource,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnvSource {
-    Literal(String),
+    Literal(Arc<str>),
     /// `secret(name, key)`: a `secretKeyRef`, never the value.
     Secret {
-        name: String,
-        key: String,
+        name: Arc<str>,
+        key: Arc<str>,
     },
 }
 
