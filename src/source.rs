@@ -4,6 +4,7 @@
 //! module knows how a span becomes a path, a line and a column.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -49,9 +50,10 @@ impl Span {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    /// Where each line starts, found when a diagnostic first needs it.
     /// Offsets fit in `u32`: spans are `u32` too, and files are smaller
     /// than [`MAX_FILE_SIZE`].
-    line_starts: Vec<u32>,
+    line_starts: OnceLock<Vec<u32>>,
     /// For a file that is not UTF-8: the offset of the first invalid byte.
     pub invalid_utf8_at: Option<usize>,
     /// Whether the file is larger than [`MAX_FILE_SIZE`] (its text is left
@@ -66,14 +68,10 @@ pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
         SourceFile {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
             invalid_utf8_at: None,
             too_large: false,
         }
@@ -115,11 +113,16 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect()
+        });
+        let line = match line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
         (line + 1, column)
     }

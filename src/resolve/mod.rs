@@ -10,6 +10,8 @@ pub mod merge;
 
 pub use merge::{Merged, Origin, OriginKind, Setting, Settings};
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
@@ -50,8 +52,9 @@ pub struct Environment<'a> {
 pub struct Deployment<'a> {
     pub app: &'a BlockDecl,
     pub deploy: &'a Deploy,
-    /// The app's templates, the most general first, each with its origin.
-    templates: Vec<(&'a BlockDecl, Origin)>,
+    /// The app's templates, the most general first, each with its origin;
+    /// shared by the app's deployments.
+    templates: Arc<[(&'a BlockDecl, Origin)]>,
     /// The app's origin.
     app_origin: Origin,
     /// The environment's name.
@@ -67,7 +70,7 @@ impl<'a> Deployment<'a> {
     /// once.
     pub fn settings(&self) -> Settings<'a> {
         let mut settings = Settings::default();
-        for (template, origin) in &self.templates {
+        for (template, origin) in self.templates.iter() {
             merge::layer(&mut settings, &template.body, origin);
         }
         merge::layer(&mut settings, &self.app.body, &self.app_origin);
@@ -269,7 +272,7 @@ fn declaration_span(declaration: &Declaration) -> Span {
 /// root down, each template with its origin; a chain with an unknown parent
 /// or a cycle is cut where it breaks. Origins are made once per declaration
 /// and shared by every value that comes from it.
-type Ancestry<'a> = IndexMap<(&'a str, DeclKind), (Origin, Vec<(&'a BlockDecl, Origin)>)>;
+type Ancestry<'a> = IndexMap<(&'a str, DeclKind), (Origin, Arc<[(&'a BlockDecl, Origin)]>)>;
 
 fn template_ancestry<'a>(
     resolved: &Resolved<'a>,
@@ -408,7 +411,7 @@ fn resolve_environment<'a>(
         }
         let (app_origin, templates) = match ancestry.get(&(app_name, DeclKind::App)) {
             Some((origin, chain)) => (origin.clone(), chain.clone()),
-            None => (Origin::app(app_name), Vec::new()),
+            None => (Origin::app(app_name), Arc::from([])),
         };
         seen.insert(app_name, deployments.len());
         deployments.push(Deployment {
