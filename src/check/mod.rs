@@ -328,14 +328,14 @@ impl<'a> Checker<'_, 'a, '_> {
     }
 
     fn misplaced_deploys_in(&mut self, value: &Value) {
-        match &value.kind {
-            ValueKind::Map(block) => self.misplaced_deploys(block, false),
-            ValueKind::List(items) | ValueKind::Call { args: items, .. } => {
-                for item in items {
-                    self.misplaced_deploys_in(item);
-                }
-            }
-            _ => {}
+        let items: &[Value] = match &value.kind {
+            ValueKind::Map(block) => return self.misplaced_deploys(block, false),
+            ValueKind::List(items) => items,
+            ValueKind::Call { args, .. } => args,
+            _ => return,
+        };
+        for item in items {
+            self.misplaced_deploys_in(item);
         }
     }
 
@@ -642,7 +642,7 @@ impl<'a> Checker<'_, 'a, '_> {
                     name,
                     FieldType::Port,
                     entry.key.span,
-                    &ValueKind::Map(empty_block(entry.key.span)),
+                    &ValueKind::Map(Box::new(empty_block(entry.key.span))),
                 );
                 continue;
             };
@@ -741,7 +741,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 "tag",
                 FieldType::ImageTag,
                 span,
-                &ValueKind::Map(empty_block(span)),
+                &ValueKind::Map(Box::new(empty_block(span))),
             );
             return None;
         };

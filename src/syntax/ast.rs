@@ -120,6 +120,8 @@ pub struct Value {
     pub span: Span,
 }
 
+/// Blocks and calls are boxed: a value takes 40 bytes, and a large spec has
+/// hundreds of thousands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueKind {
     /// A string literal, escapes already applied.
@@ -128,11 +130,11 @@ pub enum ValueKind {
     Number(String),
     Bool(bool),
     List(Vec<Value>),
-    Map(Block),
+    Map(Box<Block>),
     /// `name(args)`.
     Call {
-        function: Name,
-        args: Vec<Value>,
+        function: Box<Name>,
+        args: Box<[Value]>,
     },
     /// A bare name or `repo/name` path.
     Reference(String),

@@ -210,10 +210,10 @@ impl Lowerer<'_> {
             Rule::number => ValueKind::Number(pair.as_str().to_string()),
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
             Rule::list => ValueKind::List(pair.into_inner().map(|v| self.value(v)).collect()),
-            Rule::block => ValueKind::Map(self.block(pair)),
+            Rule::block => ValueKind::Map(Box::new(self.block(pair))),
             Rule::call => {
                 let mut inner = pair.into_inner();
-                let function = self.name(inner.next().expect("function name"));
+                let function = Box::new(self.name(inner.next().expect("function name")));
                 let args = inner.map(|v| self.value(v)).collect();
                 ValueKind::Call { function, args }
             }
