@@ -1063,13 +1063,9 @@ impl<'a> Checker<'_, 'a, '_> {
                     let Some(text) = context.interpolate(raw, value.span, self.diagnostics) else {
                         continue;
                     };
-                    // A plain value is shared; one that names the app or
-                    // the environment is the release's own.
-                    let text: Arc<str> = if text == **raw {
-                        self.strings.get(raw)
-                    } else {
-                        text.into()
-                    };
+                    // Shared too when it names the environment or the
+                    // namespace: every release of the environment has it.
+                    let text = self.strings.get(&text);
                     if !text.is_empty() && looks_like_credential(name) {
                         self.push(
                             Diagnostic::new(Code::W0101, format!("`{name}` looks like a credential but is written as plain text"))
