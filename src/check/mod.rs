@@ -725,7 +725,7 @@ impl<'a> Checker<'_, 'a, '_> {
             return None;
         }
         Some(match registry {
-            Some(registry) if !validate::has_registry(&image) => format!("{registry}/{image}"),
+            Some(registry) if !validate::has_registry(&image) => [registry, &image].join("/"),
             _ => image,
         })
     }
@@ -930,7 +930,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn apps(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Vec<String>> {
         let value = self.scalar(spec, setting)?;
         let items = self.list(spec, value)?;
-        let mut apps = Vec::new();
+        let mut apps = Vec::with_capacity(items.len());
         for item in items {
             match &item.kind {
                 ValueKind::Reference(name) if !name.contains('/') => apps.push(name.clone()),
