@@ -64,7 +64,7 @@ fn every_value_remembers_which_layer_set_it() {
     );
     let memory = release.resources.memory_request.as_ref().unwrap();
     assert_eq!(
-        (memory.value.text.as_str(), &memory.provenance.origin),
+        (&*memory.value.text, &memory.provenance.origin),
         ("512Mi", &Origin::app("api"))
     );
     assert_eq!(

@@ -146,18 +146,43 @@ struct Checker<'r, 'a, 'd> {
     strings: Strings,
 }
 
-/// Shared copies of strings, made once each.
+/// One shared copy of each value that recurs from release to release.
+struct Shared<T: ?Sized>(std::collections::HashSet<Arc<T>, rustc_hash::FxBuildHasher>);
+
+impl<T: ?Sized> Default for Shared<T> {
+    fn default() -> Self {
+        Shared(Default::default())
+    }
+}
+
+impl<T: ?Sized + std::hash::Hash + Eq> Shared<T> {
+    fn get_or(&mut self, value: &T, make: impl FnOnce(&T) -> Arc<T>) -> Arc<T> {
+        if let Some(shared) = self.0.get(value) {
+            return shared.clone();
+        }
+        let shared = make(value);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
+impl Shared<str> {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        self.get_or(text, |t| Arc::from(t))
+    }
+}
+
+/// The shared values of one checker.
 #[derive(Default)]
-struct Strings(std::collections::HashSet<Arc<str>, rustc_hash::FxBuildHasher>);
+struct Strings {
+    text: Shared<str>,
+    env_vars: Shared<EnvVar>,
+    charts: Shared<ChartRef>,
+}
 
 impl Strings {
     fn get(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.0.get(text) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = text.into();
-        self.0.insert(shared.clone());
-        shared
+        self.text.get(text)
     }
 }
 
@@ -687,7 +712,10 @@ impl<'a> Checker<'_, 'a, '_> {
             return None;
         };
         match quantity::parse(text, dimension) {
-            Ok(q) => Some(q),
+            Ok(q) => Some(Quantity {
+                text: self.strings.get(&q.text),
+                ..q
+            }),
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -792,7 +820,7 @@ impl<'a> Checker<'_, 'a, '_> {
         }
     }
 
-    fn chart_ref(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<ChartRef> {
+    fn chart_ref(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Arc<ChartRef>> {
         let value = self.scalar(spec, setting)?;
         let text = match &value.kind {
             ValueKind::Reference(r) => r.clone(),
@@ -838,17 +866,18 @@ impl<'a> Checker<'_, 'a, '_> {
             );
             return None;
         }
-        Some(ChartRef {
+        let chart = ChartRef {
             repo: repo.to_string(),
             name: name.to_string(),
-        })
+        };
+        Some(self.strings.charts.get_or(&chart, |c| Arc::new(c.clone())))
     }
 
-    fn chart_version(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<String> {
+    fn chart_version(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Arc<str>> {
         let value = self.scalar(spec, setting)?;
         let text = self.string_value(value, spec.ty, spec.name)?;
         match validate::chart_version(&text) {
-            Ok(_) => Some(text),
+            Ok(_) => Some(self.strings.get(&text)),
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -863,11 +892,11 @@ impl<'a> Checker<'_, 'a, '_> {
         }
     }
 
-    fn namespace(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<String> {
+    fn namespace(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Arc<str>> {
         let value = self.scalar(spec, setting)?;
         let text = self.string_value(value, spec.ty, spec.name)?;
         match validate::dns_label(&text, validate::MAX_LABEL) {
-            Ok(()) => Some(text),
+            Ok(()) => Some(self.strings.get(&text)),
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -1031,7 +1060,7 @@ impl<'a> Checker<'_, 'a, '_> {
         spec: &FieldSpec,
         setting: &Setting<'a>,
         context: &Context<'_>,
-    ) -> Option<Vec<Sourced<EnvVar>>> {
+    ) -> Option<Vec<Sourced<Arc<EnvVar>>>> {
         let block = self.block(spec, setting)?;
         let mut vars = Vec::with_capacity(block.len());
         for (name, entry) in block {
@@ -1114,13 +1143,12 @@ impl<'a> Checker<'_, 'a, '_> {
                     continue;
                 }
             };
-            vars.push(sourced(
-                EnvVar {
-                    name: self.strings.get(name),
-                    source,
-                },
-                entry,
-            ));
+            let var = EnvVar {
+                name: self.strings.get(name),
+                source,
+            };
+            let var = self.strings.env_vars.get_or(&var, |v| Arc::new(v.clone()));
+            vars.push(sourced(var, entry));
         }
         Some(vars)
     }
@@ -1536,7 +1564,7 @@ impl<'a> Checker<'_, 'a, '_> {
             span: decl.name.span,
             declared_in: self.sources.get(decl.name.span.file).display_path(),
             kube_context: kube_context?,
-            namespace: namespace?,
+            namespace: namespace?.to_string(),
             protected,
             description,
             helm_repos,
@@ -1573,7 +1601,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let namespace = match settings.get("namespace") {
             Some(s) => self.namespace(field("namespace"), s).map(|n| sourced(n, s)),
             None => env_namespace.map(|n| Sourced {
-                value: n.to_string(),
+                value: self.strings.get(n),
                 provenance: Provenance {
                     origin: deployment.environment_origin().clone(),
                     span: deployment.deploy.span,
@@ -1584,7 +1612,7 @@ impl<'a> Checker<'_, 'a, '_> {
             platform: self.platform_name(),
             env: Some(env_name),
             app: Some(app_name),
-            namespace: namespace.as_ref().map(|n| n.value.as_str()),
+            namespace: namespace.as_ref().map(|n| &*n.value),
             standalone: false,
         };
         let mut complete = true;
@@ -1755,7 +1783,9 @@ impl<'a> Checker<'_, 'a, '_> {
         let release = Release {
             app: app_name.to_string(),
             span: app.name.span,
-            declared_in: self.sources.get(app.name.span.file).display_path(),
+            declared_in: self
+                .strings
+                .get(&self.sources.get(app.name.span.file).display_path()),
             namespace: namespace?,
             description: description.map(Box::new),
             group: group.map(Box::new),

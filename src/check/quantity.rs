@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 /// A parsed quantity: the text as written and its value in base units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Value in base units (bytes or cores), exact enough to compare.
     pub value: f64,
 }
@@ -87,7 +87,7 @@ pub fn parse(text: &str, dimension: Dimension) -> Result<Quantity, String> {
             "CPU is counted in cores (`0.5`, `2`) or millicores (`500m`), not `{suffix}`"
         )),
         _ => Ok(Quantity {
-            text: text.to_string(),
+            text: text.into(),
             value,
         }),
     }

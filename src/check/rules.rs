@@ -557,7 +557,7 @@ impl Reader<'_> {
         match field {
             "app" => RValue::Str(r.app.clone()),
             "env" => RValue::Str(self.env_name.to_string()),
-            "namespace" => RValue::Str(r.namespace.value.clone()),
+            "namespace" => RValue::Str(r.namespace.value.to_string()),
             "image" => RValue::Str(r.image.value.clone()),
             "tag" => text(&r.tag.value),
             "chart" => RValue::Str(r.chart.value.to_string()),
@@ -596,7 +596,7 @@ impl Reader<'_> {
     fn show(&self, field: &str) -> String {
         let r = &self.release.resources;
         let quantity = |q: &Option<crate::model::Sourced<quantity::Quantity>>| {
-            q.as_ref().map(|q| q.value.text.clone())
+            q.as_ref().map(|q| q.value.text.to_string())
         };
         let text = match field {
             "memory" => quantity(&r.memory_request),

@@ -134,8 +134,8 @@ fn fields(r: &Release) -> Fields {
         ("image".into(), r.image.value.clone()),
         ("image tag".into(), text(&r.tag.value)),
         ("chart".into(), r.chart.value.to_string()),
-        ("chart version".into(), r.chart_version.value.clone()),
-        ("namespace".into(), r.namespace.value.clone()),
+        ("chart version".into(), r.chart_version.value.to_string()),
+        ("namespace".into(), r.namespace.value.to_string()),
     ];
     let mut push = |name: &str, value: Option<String>| {
         if let Some(value) = value {
@@ -146,19 +146,21 @@ fn fields(r: &Release) -> Fields {
     let res = &r.resources;
     push(
         "memory",
-        res.memory_request.as_ref().map(|q| q.value.text.clone()),
+        res.memory_request
+            .as_ref()
+            .map(|q| q.value.text.to_string()),
     );
     push(
         "memory limit",
-        res.memory_limit.as_ref().map(|q| q.value.text.clone()),
+        res.memory_limit.as_ref().map(|q| q.value.text.to_string()),
     );
     push(
         "cpu",
-        res.cpu_request.as_ref().map(|q| q.value.text.clone()),
+        res.cpu_request.as_ref().map(|q| q.value.text.to_string()),
     );
     push(
         "cpu limit",
-        res.cpu_limit.as_ref().map(|q| q.value.text.clone()),
+        res.cpu_limit.as_ref().map(|q| q.value.text.to_string()),
     );
     for port in &r.ports {
         push(

@@ -180,6 +180,7 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
         );
     };
     let text = |v: &Sourced<String>| (v.value.clone(), v.provenance.clone());
+    let shared = |v: &Sourced<std::sync::Arc<str>>| (v.value.to_string(), v.provenance.clone());
     let mut lines: Vec<(String, (String, Provenance))> = vec![
         ("image".into(), text(&release.image)),
         (
@@ -196,8 +197,8 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
                 release.chart.provenance.clone(),
             ),
         ),
-        ("chart_version".into(), text(&release.chart_version)),
-        ("namespace".into(), text(&release.namespace)),
+        ("chart_version".into(), shared(&release.chart_version)),
+        ("namespace".into(), shared(&release.namespace)),
     ];
     if let Some(r) = &release.replicas {
         lines.push((
@@ -219,7 +220,10 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
         ("cpu_limit", &resources.cpu_limit),
     ] {
         if let Some(q) = quantity {
-            lines.push((field.into(), (q.value.text.clone(), q.provenance.clone())));
+            lines.push((
+                field.into(),
+                (q.value.text.to_string(), q.provenance.clone()),
+            ));
         }
     }
     for var in &release.env {

@@ -139,11 +139,7 @@ pub struct Environment {
 impl Environment {
     /// Every namespace a release runs in, sorted, without repeats.
     pub fn namespaces(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .releases
-            .iter()
-            .map(|r| r.namespace.value.as_str())
-            .collect();
+        let mut names: Vec<&str> = self.releases.iter().map(|r| &*r.namespace.value).collect();
         names.push(&self.namespace);
         names.sort_unstable();
         names.dedup();
@@ -152,26 +148,28 @@ impl Environment {
 }
 
 /// One app as deployed in one environment. A large spec has tens of
-/// thousands, so settings that most releases leave out are boxed.
+/// thousands, so settings that most releases leave out are boxed, and
+/// values that recur from release to release (charts, versions,
+/// namespaces, variables) are shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub app: String,
     /// Where the app is named in its declaration.
     pub span: Span,
     /// The file that declares the app, relative to the spec directory.
-    pub declared_in: String,
-    pub namespace: Sourced<String>,
+    pub declared_in: Arc<str>,
+    pub namespace: Sourced<Arc<str>>,
     pub description: Option<Box<Sourced<String>>>,
     pub group: Option<Box<Sourced<String>>>,
     /// Full image repository, registry included.
     pub image: Sourced<String>,
     pub tag: Sourced<Text>,
-    pub chart: Sourced<ChartRef>,
-    pub chart_version: Sourced<String>,
+    pub chart: Sourced<Arc<ChartRef>>,
+    pub chart_version: Sourced<Arc<str>>,
     pub replicas: Option<Sourced<u32>>,
     pub ports: Vec<Sourced<Port>>,
     pub resources: Resources,
-    pub env: Vec<Sourced<EnvVar>>,
+    pub env: Vec<Sourced<Arc<EnvVar>>>,
     pub hosts: Vec<Sourced<String>>,
     pub after: Vec<String>,
     /// Helmsman priority: 0 or below, lower runs first.
@@ -210,7 +208,7 @@ pub enum Text {
     FromEnvironment(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChartRef {
     pub repo: String,
     pub name: String,
@@ -245,15 +243,16 @@ impl Resources {
     }
 }
 
-/// A container variable. Names, secret references and plain values recur
-/// in every release of a large spec, so each is one shared string.
-#[derive(Debug, Clone, PartialEq)]
+/// A container variable. The same variable (`LOG_LEVEL = "info"`, a secret
+/// reference) recurs in many releases of a large spec: releases share one
+/// copy of it, and of each string in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnvVar {
     pub name: Arc<str>,
     pub source: EnvSource,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnvSource {
     Literal(Arc<str>),
     /// `secret(name, key)`: a `secretKeyRef`, never the value.

@@ -122,8 +122,8 @@ pub fn plan(model: &Model, from: &str, to: &str, apps: &[String]) -> Result<Plan
             app: release.app.clone(),
             old_tag: current.map(|r| r.tag.value.clone()),
             new_tag: release.tag.value.clone(),
-            old_chart_version: current.map(|r| r.chart_version.value.clone()),
-            new_chart_version: release.chart_version.value.clone(),
+            old_chart_version: current.map(|r| r.chart_version.value.to_string()),
+            new_chart_version: release.chart_version.value.to_string(),
             travelling: current
                 .map(|c| travel_changes(c, release))
                 .unwrap_or_default(),
