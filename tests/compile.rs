@@ -4,7 +4,6 @@
 use envspec::diag::{Code, Diagnostic};
 use envspec::emit::{self, OutputFile};
 use envspec::model::{Model, Text};
-use envspec::resolve::Origin;
 use envspec::source::{SourceFile, Sources};
 
 const PREAMBLE: &str = r#"
@@ -59,17 +58,23 @@ fn every_value_remembers_which_layer_set_it() {
     let release = &model.environments[0].releases[0];
     assert_eq!(release.replicas.as_ref().unwrap().value, 3);
     assert_eq!(
-        release.replicas.as_ref().unwrap().provenance.origin,
-        Origin::environment("prod")
+        release
+            .replicas
+            .as_ref()
+            .unwrap()
+            .provenance
+            .origin
+            .to_string(),
+        "environment `prod`"
     );
     let memory = release.resources.memory_request.as_ref().unwrap();
     assert_eq!(
-        (&*memory.value.text, &memory.provenance.origin),
-        ("512Mi", &Origin::app("api"))
+        (&*memory.value.text, memory.provenance.origin.to_string()),
+        ("512Mi", "app `api`".to_string())
     );
     assert_eq!(
-        release.chart_version.provenance.origin,
-        Origin::template("service")
+        release.chart_version.provenance.origin.to_string(),
+        "template `service`"
     );
     assert_eq!(release.image.value, "registry.acme.example/acme/api");
     assert_eq!(release.tag.value, Text::Literal("1.0.0".into()));

@@ -227,7 +227,7 @@ impl Written {
             path.extend(index.map(|i| i.to_string()));
             written.push(WrittenValue {
                 path,
-                span: provenance.span,
+                span: provenance.span(),
                 label: format!("`{field}`, set by {}", provenance.origin),
                 field: Some(field),
             });
@@ -311,7 +311,7 @@ impl Written {
         for (path, provenance) in &release.value_sources {
             written.push(WrittenValue {
                 path: path.clone(),
-                span: provenance.span,
+                span: provenance.span(),
                 label: format!("set by {}", provenance.origin),
                 field: None,
             });

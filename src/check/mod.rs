@@ -178,6 +178,8 @@ struct Strings {
     text: Shared<str>,
     env_vars: Shared<EnvVar>,
     charts: Shared<ChartRef>,
+    /// Parsed quantities by dimension (`1` is a byte or a core), then text.
+    quantities: [std::collections::HashMap<Box<str>, Arc<Quantity>, rustc_hash::FxBuildHasher>; 2],
 }
 
 impl Strings {
@@ -188,9 +190,9 @@ impl Strings {
 
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
     let origin = match decl.kind {
-        DeclKind::Template => Origin::template(&decl.name.text),
-        DeclKind::Environment => Origin::environment(&decl.name.text),
-        _ => Origin::app(&decl.name.text),
+        DeclKind::Template => Origin::template(&decl.name),
+        DeclKind::Environment => Origin::environment(&decl.name),
+        _ => Origin::app(&decl.name),
     };
     let mut settings = Settings::default();
     resolve::merge::layer(&mut settings, &decl.body, &origin);
@@ -198,10 +200,7 @@ fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
 }
 
 fn provenance(setting: &Setting<'_>) -> Provenance {
-    Provenance {
-        origin: setting.origin.clone(),
-        span: setting.value_span(),
-    }
+    Provenance::new(setting.origin.clone(), setting.value_span())
 }
 
 fn sourced<T>(value: T, setting: &Setting<'_>) -> Sourced<T> {
@@ -271,7 +270,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let kind = decl.kind;
         self.misplaced_deploys(&decl.body, kind == DeclKind::Environment);
         if kind == DeclKind::Environment {
-            let origin = Origin::environment(&decl.name.text);
+            let origin = Origin::environment(&decl.name);
             for deploy in &decl.body.deploys {
                 let Some(overrides) = &deploy.overrides else {
                     continue;
@@ -705,17 +704,22 @@ impl<'a> Checker<'_, 'a, '_> {
         spec: &FieldSpec,
         setting: &Setting<'a>,
         dimension: Dimension,
-    ) -> Option<Quantity> {
+    ) -> Option<Arc<Quantity>> {
         let value = self.scalar(spec, setting)?;
         let ValueKind::Number(text) = &value.kind else {
             self.type_error(spec.name, spec.ty, value.span, &value.kind);
             return None;
         };
+        let known = &mut self.strings.quantities[dimension as usize];
+        if let Some(shared) = known.get(text.as_str()) {
+            return Some(shared.clone());
+        }
         match quantity::parse(text, dimension) {
-            Ok(q) => Some(Quantity {
-                text: self.strings.get(&q.text),
-                ..q
-            }),
+            Ok(q) => {
+                let shared = Arc::new(q);
+                known.insert(text.as_str().into(), shared.clone());
+                Some(shared)
+            }
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -1040,10 +1044,7 @@ impl<'a> Checker<'_, 'a, '_> {
             match validate::host_name(&host) {
                 Ok(()) => hosts.push(Sourced {
                     value: host,
-                    provenance: Provenance {
-                        origin: setting.origin.clone(),
-                        span: item.span,
-                    },
+                    provenance: Provenance::new(setting.origin.clone(), item.span),
                 }),
                 Err(help) => self.push(
                     Diagnostic::new(Code::E0306, format!("`{host}` is not a valid host name"))
@@ -1359,7 +1360,11 @@ impl<'a> Checker<'_, 'a, '_> {
             }
             ValueKind::Map(block) => {
                 let mut settings = Settings::default();
-                resolve::merge::layer(&mut settings, block, &Origin::app(""));
+                resolve::merge::layer(
+                    &mut settings,
+                    block,
+                    &Origin::new(OriginKind::App, "", block.span.file),
+                );
                 Extra::Map(
                     self.extra_block(&settings, context)
                         .into_iter()
@@ -1602,10 +1607,10 @@ impl<'a> Checker<'_, 'a, '_> {
             Some(s) => self.namespace(field("namespace"), s).map(|n| sourced(n, s)),
             None => env_namespace.map(|n| Sourced {
                 value: self.strings.get(n),
-                provenance: Provenance {
-                    origin: deployment.environment_origin().clone(),
-                    span: deployment.deploy.span,
-                },
+                provenance: Provenance::new(
+                    deployment.environment_origin().clone(),
+                    deployment.deploy.span,
+                ),
             }),
         };
         let context = Context {
@@ -1659,10 +1664,10 @@ impl<'a> Checker<'_, 'a, '_> {
                 .tag_value(Some(version), version.span, &context)
                 .map(|t| Sourced {
                     value: t,
-                    provenance: Provenance {
-                        origin: deployment.environment_origin().clone(),
-                        span: version.span,
-                    },
+                    provenance: Provenance::new(
+                        deployment.environment_origin().clone(),
+                        version.span,
+                    ),
                 }),
             (None, Some(s)) => self
                 .tag_value(s.value(), s.value_span(), &context)
@@ -1704,15 +1709,13 @@ impl<'a> Checker<'_, 'a, '_> {
                 } else if listed == shorthand {
                     self.push(
                         Diagnostic::new(Code::E0313, format!("app `{app_name}` has two ports named `{}`", port.value.name))
-                            .at(port.provenance.span, "named again here")
-                            .also(ports[i].provenance.span, "`port` is the port named `http`")
+                            .at(port.provenance.span(), "named again here")
+                            .also(ports[i].provenance.span(), "`port` is the port named `http`")
                             .help("give each port its own name, or drop `port` and list every port in `ports`"),
                     );
                 }
             }
         }
-        // Kept in the model for every release: without spare room.
-        ports.shrink_to_fit();
         let resources = self.resources(app_name, settings);
         let env = settings
             .get("env")
@@ -1724,7 +1727,6 @@ impl<'a> Checker<'_, 'a, '_> {
                 hosts.extend(self.hosts(field(key), s, &context).unwrap_or_default());
             }
         }
-        hosts.shrink_to_fit(); // as `ports`
         let after = settings
             .get("after")
             .and_then(|s| self.apps(field("after"), s))
@@ -1794,19 +1796,21 @@ impl<'a> Checker<'_, 'a, '_> {
             chart: chart?,
             chart_version: chart_version?,
             replicas,
-            ports,
+            // Lists are kept for every release: as boxed slices, without
+            // spare room.
+            ports: ports.into(),
             resources,
-            env,
-            hosts,
-            after,
+            env: env.into(),
+            hosts: hosts.into(),
+            after: after.into(),
             priority: 0,
             timeout_seconds: timeout_seconds.map(Box::new),
             wait: wait.map(Box::new),
             freeze: freeze.map(Box::new),
             hotfix: hotfix.map(Box::new),
             travelling,
-            extra_values,
-            value_sources,
+            extra_values: extra_values.into(),
+            value_sources: value_sources.into(),
             layout,
         };
         self.value_collisions(&release);
@@ -1866,8 +1870,8 @@ impl<'a> Checker<'_, 'a, '_> {
                                 request.value.text, limit.value.text
                             ),
                         )
-                        .at(request.provenance.span, format!("request set by {}", request.provenance.origin))
-                        .also(limit.provenance.span, format!("limit set by {}", limit.provenance.origin))
+                        .at(request.provenance.span(), format!("request set by {}", request.provenance.origin))
+                        .also(limit.provenance.span(), format!("limit set by {}", limit.provenance.origin))
                         .help(format!("raise `{what}_limit` or lower `{what}`; Kubernetes rejects a pod whose request exceeds its limit")),
                     );
             }
@@ -1941,7 +1945,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 if let Some((typed_path, field)) = clash {
                     self.push(
                         Diagnostic::new(Code::E0316, format!("chart value `{path}` is written by {field}"))
-                            .at(value.provenance.span, format!("`{typed_path}` comes from {field}"))
+                            .at(value.provenance.span(), format!("`{typed_path}` comes from {field}"))
                             .help(format!("set {field} instead, so it is type-checked and can differ per environment")),
                     );
                 }
@@ -1963,8 +1967,11 @@ impl<'a> Checker<'_, 'a, '_> {
                                     release.app, host.value
                                 ),
                             )
-                            .at(host.provenance.span, format!("bound by `{}`", release.app))
-                            .also(first.provenance.span, format!("bound by `{owner}`"))
+                            .at(
+                                host.provenance.span(),
+                                format!("bound by `{}`", release.app),
+                            )
+                            .also(first.provenance.span(), format!("bound by `{owner}`"))
                             .help("a host routes to one app; give one of them another name"),
                         );
                     }

@@ -155,7 +155,7 @@ pub fn invariants(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                         Code::W0104,
                         format!("hotfix in effect for `{}` in `{}`: {}", release.app, env.name, hotfix.value),
                     )
-                    .at(hotfix.provenance.span, "promotion checks are lifted for this release")
+                    .at(hotfix.provenance.span(), "promotion checks are lifted for this release")
                     .help("remove the hotfix marker once the fix has come through the promotion chain"),
                 );
             }
@@ -203,7 +203,7 @@ pub fn invariants(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                         Code::E0404,
                         format!("`{}` runs `{}`, which its upstream `{}` does not run", env.name, release.app, upstream.name),
                     )
-                    .at(release.tag.provenance.span, format!("deployed in `{}`", env.name))
+                    .at(release.tag.provenance.span(), format!("deployed in `{}`", env.name))
                     .also(step.span, "the step that feeds this environment")
                     .help(format!(
                         "deploy `{}` in `{}` first and promote it, or mark an emergency release with `hotfix = \"INCIDENT\"`",
@@ -240,12 +240,12 @@ fn check_not_newer(
     let mut problems = Vec::new();
     match compare_versions(&ours, &theirs) {
         Some(Ordering::Greater) => problems.push((
-            release.tag.provenance.span,
+            release.tag.provenance.span(),
             format!("image tag `{ours}` is newer than `{theirs}` in `{upstream}`"),
             true,
         )),
         None if ours != theirs => problems.push((
-            release.tag.provenance.span,
+            release.tag.provenance.span(),
             format!(
                 "image tag `{ours}` is not a version, so it must equal `{theirs}` in `{upstream}`"
             ),
@@ -256,7 +256,7 @@ fn check_not_newer(
     let (ours, theirs) = (&release.chart_version.value, &source.chart_version.value);
     if compare_versions(ours, theirs) == Some(Ordering::Greater) {
         problems.push((
-            release.chart_version.provenance.span,
+            release.chart_version.provenance.span(),
             format!("chart version `{ours}` is newer than `{theirs}` in `{upstream}`"),
             true,
         ));

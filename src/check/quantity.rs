@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 /// A parsed quantity: the text as written and its value in base units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
-    pub text: std::sync::Arc<str>,
+    pub text: String,
     /// Value in base units (bytes or cores), exact enough to compare.
     pub value: f64,
 }
@@ -19,7 +19,7 @@ impl Quantity {
 }
 
 /// What a quantity measures; decides which suffixes make sense.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
     Memory,
     Cpu,

@@ -456,13 +456,13 @@ pub fn evaluate(rules: &[CompiledRule], model: &Model, diagnostics: &mut Vec<Dia
                             Some(p) => {
                                 let shown = reader.show(field);
                                 diagnostic = diagnostic.also(
-                                    p.span,
+                                    p.span(),
                                     format!("`{field}` is {shown} here, set by {}", p.origin),
                                 );
                             }
                             None if reader.value(field) == RValue::Unset => {
                                 diagnostic = diagnostic.also(
-                                    release.tag.provenance.span,
+                                    release.tag.provenance.span(),
                                     format!("`{field}` is not set for `{}` here", release.app),
                                 );
                             }
@@ -595,7 +595,7 @@ impl Reader<'_> {
     /// The value as the user wrote it, for messages.
     fn show(&self, field: &str) -> String {
         let r = &self.release.resources;
-        let quantity = |q: &Option<crate::model::Sourced<quantity::Quantity>>| {
+        let quantity = |q: &Option<crate::model::Sourced<std::sync::Arc<quantity::Quantity>>>| {
             q.as_ref().map(|q| q.value.text.to_string())
         };
         let text = match field {
@@ -640,7 +640,7 @@ impl Reader<'_> {
     }
 }
 
-fn quantity_value(q: &Option<crate::model::Sourced<quantity::Quantity>>) -> RValue {
+fn quantity_value(q: &Option<crate::model::Sourced<std::sync::Arc<quantity::Quantity>>>) -> RValue {
     q.as_ref()
         .map_or(RValue::Unset, |q| RValue::Number(q.value.value))
 }

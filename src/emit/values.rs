@@ -94,7 +94,8 @@ pub(super) fn document(release: &Release) -> Yaml {
 
 fn resources(release: &Release) -> Yaml {
     let r = &release.resources;
-    let pair = |cpu: &Option<Sourced<Quantity>>, memory: &Option<Sourced<Quantity>>| {
+    let pair = |cpu: &Option<Sourced<std::sync::Arc<Quantity>>>,
+                memory: &Option<Sourced<std::sync::Arc<Quantity>>>| {
         let entries: Vec<(String, Yaml)> = [("cpu", cpu), ("memory", memory)]
             .into_iter()
             .filter_map(|(name, q)| {

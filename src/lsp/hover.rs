@@ -176,7 +176,7 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
             out,
             "\n- `{field}` = `{value}` — {} ({})",
             provenance.origin,
-            analysis.place(provenance.span)
+            analysis.place(provenance.span())
         );
     };
     let text = |v: &Sourced<String>| (v.value.clone(), v.provenance.clone());

@@ -14,7 +14,34 @@ use crate::source::Span;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provenance {
     pub origin: Origin,
-    pub span: Span,
+    /// The span's offsets; its file is the origin's.
+    start: u32,
+    end: u32,
+}
+
+impl Provenance {
+    /// `span` lies in the declaration of `origin`, which names its file.
+    pub fn new(origin: Origin, span: Span) -> Self {
+        debug_assert_eq!(
+            span.file,
+            origin.file(),
+            "{origin} set a value in another file"
+        );
+        Provenance {
+            origin,
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    /// Where the value is written.
+    pub fn span(&self) -> Span {
+        Span {
+            file: self.origin.file(),
+            start: self.start,
+            end: self.end,
+        }
+    }
 }
 
 /// A value with its provenance.
@@ -167,11 +194,11 @@ pub struct Release {
     pub chart: Sourced<Arc<ChartRef>>,
     pub chart_version: Sourced<Arc<str>>,
     pub replicas: Option<Sourced<u32>>,
-    pub ports: Vec<Sourced<Port>>,
+    pub ports: Box<[Sourced<Port>]>,
     pub resources: Resources,
-    pub env: Vec<Sourced<Arc<EnvVar>>>,
-    pub hosts: Vec<Sourced<String>>,
-    pub after: Vec<String>,
+    pub env: Box<[Sourced<Arc<EnvVar>>]>,
+    pub hosts: Box<[Sourced<String>]>,
+    pub after: Box<[String]>,
     /// Helmsman priority: 0 or below, lower runs first.
     pub priority: i64,
     pub timeout_seconds: Option<Box<Sourced<u64>>>,
@@ -181,12 +208,12 @@ pub struct Release {
     /// An emergency release outside the promotion chain, with its reason.
     pub hotfix: Option<Box<Sourced<String>>>,
     /// Settings that travel with the release on promotion, by path.
-    pub travelling: Vec<Travelling>,
+    pub travelling: Box<[Travelling]>,
     /// Chart-specific values, merged into the generated ones.
-    pub extra_values: Vec<(String, Sourced<Extra>)>,
+    pub extra_values: Box<[(String, Sourced<Extra>)]>,
     /// Where each key of the chart-specific values was set, nested keys
     /// included, by its key path; schema errors point there.
-    pub value_sources: Vec<(Vec<String>, Provenance)>,
+    pub value_sources: Box<[(Vec<String>, Provenance)]>,
     /// Where the typed fields go in this chart's values; shared, since most
     /// releases use `helm create`'s.
     pub layout: std::sync::Arc<ValuesLayout>,
@@ -228,10 +255,10 @@ pub struct Port {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
-    pub memory_request: Option<Sourced<Quantity>>,
-    pub memory_limit: Option<Sourced<Quantity>>,
-    pub cpu_request: Option<Sourced<Quantity>>,
-    pub cpu_limit: Option<Sourced<Quantity>>,
+    pub memory_request: Option<Sourced<Arc<Quantity>>>,
+    pub memory_limit: Option<Sourced<Arc<Quantity>>>,
+    pub cpu_request: Option<Sourced<Arc<Quantity>>>,
+    pub cpu_limit: Option<Sourced<Arc<Quantity>>>,
 }
 
 impl Resources {

@@ -7,17 +7,25 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{Block, Name, Value, ValueKind};
 
-/// Where a setting was last written: which layer, and its name. Every
-/// merged setting and every value of the model carries one, so it is a
-/// single shared pointer, and a value's [`Provenance`] (origin and span)
-/// takes 24 bytes.
+/// Where a setting was last written: which layer, its name, and the file
+/// that declares it. Every merged setting and every value of the model
+/// carries one, so it is a single shared pointer; and since whatever a
+/// layer sets is written in its declaration's file, a value's
+/// [`Provenance`] keeps only offsets beside it (16 bytes).
 ///
 /// [`Provenance`]: crate::model::Provenance
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Origin(Arc<(OriginKind, Box<str>)>);
+pub struct Origin(Arc<OriginData>);
+
+#[derive(PartialEq, Eq, Hash)]
+struct OriginData {
+    kind: OriginKind,
+    name: Box<str>,
+    file: FileId,
+}
 
 /// The layers a setting can come from, the most general first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,32 +39,42 @@ pub enum OriginKind {
 }
 
 impl Origin {
-    pub fn new(kind: OriginKind, name: &str) -> Self {
-        Origin(Arc::new((kind, name.into())))
+    /// The layer `kind` declared as `name` in `file`.
+    pub fn new(kind: OriginKind, name: &str, file: FileId) -> Self {
+        Origin(Arc::new(OriginData {
+            kind,
+            name: name.into(),
+            file,
+        }))
     }
 
-    /// A default of the template `name`.
-    pub fn template(name: &str) -> Self {
-        Origin::new(OriginKind::Template, name)
+    /// A default of the template declared as `name`.
+    pub fn template(name: &Name) -> Self {
+        Origin::new(OriginKind::Template, &name.text, name.span.file)
     }
 
-    /// The declaration of the app `name`.
-    pub fn app(name: &str) -> Self {
-        Origin::new(OriginKind::App, name)
+    /// The declaration of the app declared as `name`.
+    pub fn app(name: &Name) -> Self {
+        Origin::new(OriginKind::App, &name.text, name.span.file)
     }
 
-    /// An override in the environment `name`.
-    pub fn environment(name: &str) -> Self {
-        Origin::new(OriginKind::Environment, name)
+    /// An override in the environment declared as `name`.
+    pub fn environment(name: &Name) -> Self {
+        Origin::new(OriginKind::Environment, &name.text, name.span.file)
     }
 
     pub fn kind(&self) -> OriginKind {
-        self.0.0
+        self.0.kind
     }
 
     /// The template, app or environment.
     pub fn name(&self) -> &str {
-        &self.0.1
+        &self.0.name
+    }
+
+    /// The file of the declaration.
+    pub fn file(&self) -> FileId {
+        self.0.file
     }
 }
 

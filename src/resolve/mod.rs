@@ -281,8 +281,8 @@ fn template_ancestry<'a>(
     let mut ancestry = Ancestry::new();
     let template_origins: IndexMap<&str, Origin> = resolved
         .templates
-        .keys()
-        .map(|name| (*name, Origin::template(name)))
+        .iter()
+        .map(|(name, decl)| (*name, Origin::template(&decl.name)))
         .collect();
     let mut incomplete = Vec::new();
     let mut reported_cycles: Vec<Vec<&str>> = Vec::new();
@@ -345,7 +345,7 @@ fn template_ancestry<'a>(
         let name = decl.name.text.as_str();
         let origin = match decl.kind {
             DeclKind::Template => template_origins[name].clone(),
-            _ => Origin::app(name),
+            _ => Origin::app(&decl.name),
         };
         let chain = chain
             .into_iter()
@@ -386,7 +386,7 @@ fn resolve_environment<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Environment<'a> {
     let env_name = decl.name.text.as_str();
-    let environment_origin = Origin::environment(env_name);
+    let environment_origin = Origin::environment(&decl.name);
     let mut deployments: Vec<Deployment<'a>> = Vec::with_capacity(decl.body.deploys.len());
     // Index of each app's first deployment, to find a second one quickly.
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -411,7 +411,7 @@ fn resolve_environment<'a>(
         }
         let (app_origin, templates) = match ancestry.get(&(app_name, DeclKind::App)) {
             Some((origin, chain)) => (origin.clone(), chain.clone()),
-            None => (Origin::app(app_name), Arc::from([])),
+            None => (Origin::app(&app.name), Arc::from([])),
         };
         seen.insert(app_name, deployments.len());
         deployments.push(Deployment {
