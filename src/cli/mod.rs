@@ -147,20 +147,25 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
+        // `--help`, `--version`, and the overview when no command is given.
+        Err(error)
+            if !error.use_stderr()
+                || error.kind()
+                    == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
-    };
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        Err(error) => {
+            // The arguments did not parse, so `--format` and `--color` are
+            // read as well as they can be.
+            let format = option_in_arguments("--format").unwrap_or(Format::Human);
+            let color = option_in_arguments("--color").unwrap_or(ColorChoice::Auto);
+            let reporter = Reporter::new(format, use_color(color));
+            return ExitCode::from(fail(&reporter, command_line_error(&error)));
         }
     };
-    let reporter = Reporter::new(cli.format, color);
+    let reporter = Reporter::new(cli.format, use_color(cli.color));
     let code = match cli.command {
         Command::Build(args) => run_spec(&args, &reporter, Mode::Build),
         Command::Check(args) => run_spec(&args, &reporter, Mode::Check),
@@ -215,6 +220,58 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(&args, &reporter),
     };
     ExitCode::from(if report::stdout_failed() { 2 } else { code })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        }
+    }
+}
+
+/// The value of a global option (`--format json`, `--format=json`) in
+/// arguments that clap refused; `None` when absent or not a valid value.
+fn option_in_arguments<T: ValueEnum>(option: &str) -> Option<T> {
+    let arguments: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    let value = arguments.iter().enumerate().rev().find_map(|(i, a)| {
+        if a == option {
+            arguments.get(i + 1).map(String::as_str)
+        } else {
+            a.strip_prefix(option)?.strip_prefix('=')
+        }
+    })?;
+    T::from_str(value, false).ok()
+}
+
+/// clap's own account of what is wrong, as a diagnostic: its first line is
+/// the message; its tips and the usage line are the help.
+fn command_line_error(error: &clap::Error) -> Diagnostic {
+    let text = error.render().to_string();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"));
+    let first = lines.next().unwrap_or("the arguments could not be read");
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let help: Vec<String> = lines
+        .map(|l| match l.strip_prefix("tip: ") {
+            Some(tip) => tip.to_string(),
+            None => match l.strip_prefix("Usage: ") {
+                Some(usage) => format!("usage: {usage} (see --help)"),
+                None => l.trim_start_matches('[').trim_end_matches(']').to_string(),
+            },
+        })
+        .collect();
+    let diagnostic = Diagnostic::new(Code::E0607, message);
+    if help.is_empty() {
+        diagnostic.help("see `envspec --help`")
+    } else {
+        diagnostic.help(help.join("\n"))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -105,6 +105,7 @@ codes! {
     E0604, Error, "output in use by another run";
     E0605, Error, "unknown name on the command line";
     E0606, Error, "base of the comparison does not compile";
+    E0607, Error, "command line not understood";
     W0101, Warning, "credential-like value written as plain text";
     W0102, Warning, "app is deployed nowhere";
     W0103, Warning, "template is never used";

@@ -49,6 +49,7 @@ fn every_failure(lock_holder: &mut Vec<std::fs::File>) -> Vec<Failure> {
             Test::with_spec().file("base/broken.env", "app {\n"),
             &["verify-promotion", "--base", "base"],
         ),
+        failure("E0607", Test::with_spec(), &["build", "--ouput", "out"]),
     ]
 }
 
@@ -99,4 +100,36 @@ fn for_github_each_is_an_error_annotation() {
             "::error title=E0601 input cannot be read::cannot read spec directory `nowhere`",
         )
         .stdout_contains("%0Ahelp: a spec is a directory of `*.env` files");
+}
+
+#[test]
+fn arguments_that_do_not_parse_are_reported_in_the_format_asked_for() {
+    Test::new()
+        .run_with(&["--format=github", "build", "--nope"])
+        .status(2)
+        .stdout_contains(
+            "::error title=E0607 command line not understood::unexpected argument '--nope' found",
+        );
+    Test::new()
+        .run_with(&["build", "--format", "xml"])
+        .status(2)
+        .stderr_contains("E0607\n\n  × invalid value 'xml' for '--format <FORMAT>'")
+        .stderr_contains("help: possible values: human, json, github");
+}
+
+#[test]
+fn help_and_version_print_as_before() {
+    Test::new()
+        .run_with(&["--help"])
+        .status(0)
+        .stdout_contains("Usage: envspec [OPTIONS] <COMMAND>");
+    Test::new()
+        .run_with(&["build", "--version"])
+        .status(0)
+        .stdout_contains("envspec-build ");
+    // No command: the overview, as a reminder, on stderr.
+    Test::new()
+        .run_with::<&str>(&[])
+        .status(2)
+        .stderr_contains("Commands:");
 }
