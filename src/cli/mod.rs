@@ -236,7 +236,12 @@ fn use_color(choice: ColorChoice) -> bool {
 /// The value of a global option (`--format json`, `--format=json`) in
 /// arguments that clap refused; `None` when absent or not a valid value.
 fn option_in_arguments<T: ValueEnum>(option: &str) -> Option<T> {
-    let arguments: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    // Lossy: an argument that is not UTF-8 may be what clap refused.
+    let arguments: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .take_while(|a| a != "--")
+        .collect();
     let value = arguments.iter().enumerate().rev().find_map(|(i, a)| {
         if a == option {
             arguments.get(i + 1).map(String::as_str)

@@ -133,3 +133,14 @@ fn help_and_version_print_as_before() {
         .status(2)
         .stderr_contains("Commands:");
 }
+
+#[test]
+fn arguments_that_are_not_utf8_are_reported_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"\xff");
+    let args = [std::ffi::OsStr::new("--format"), not_utf8, "build".as_ref()];
+    Test::new()
+        .run_with(&args)
+        .status(2)
+        .stderr_contains("E0607\n\n  × invalid value '\u{fffd}' for '--format <FORMAT>'");
+}
