@@ -69,7 +69,10 @@ fn every_value_remembers_which_layer_set_it() {
     );
     let memory = release.resources.memory_request.as_ref().unwrap();
     assert_eq!(
-        (&*memory.value.text, memory.provenance.origin.to_string()),
+        (
+            memory.value.text.as_str(),
+            memory.provenance.origin.to_string()
+        ),
         ("512Mi", "app `api`".to_string())
     );
     assert_eq!(

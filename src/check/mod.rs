@@ -43,7 +43,7 @@ pub fn check(
         sources,
         diagnostics,
         deployed: &deployed,
-        strings: Strings::default(),
+        shared: SharedValues::default(),
     };
     let platform = checker.platform();
     // Environments are checked independently, each into its own list of
@@ -61,7 +61,7 @@ pub fn check(
                     sources,
                     diagnostics: &mut diagnostics,
                     deployed: &deployed,
-                    strings: Strings::default(),
+                    shared: SharedValues::default(),
                 };
                 let env = checker.environment(name, environment, &platform);
                 (env, diagnostics)
@@ -142,8 +142,8 @@ struct Checker<'r, 'a, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Names of the apps deployed somewhere and of the templates they inherit from.
     deployed: &'r std::collections::HashSet<&'a str>,
-    /// The strings of the model that recur from release to release, once each.
-    strings: Strings,
+    /// The values of the model that recur from release to release, once each.
+    shared: SharedValues,
 }
 
 /// One shared copy of each value that recurs from release to release.
@@ -174,7 +174,7 @@ impl Shared<str> {
 
 /// The shared values of one checker.
 #[derive(Default)]
-struct Strings {
+struct SharedValues {
     text: Shared<str>,
     env_vars: Shared<EnvVar>,
     charts: Shared<ChartRef>,
@@ -182,7 +182,7 @@ struct Strings {
     quantities: [std::collections::HashMap<Box<str>, Arc<Quantity>, rustc_hash::FxBuildHasher>; 2],
 }
 
-impl Strings {
+impl SharedValues {
     fn get(&mut self, text: &str) -> Arc<str> {
         self.text.get(text)
     }
@@ -242,7 +242,7 @@ impl<'a> Checker<'_, 'a, '_> {
                         sources,
                         diagnostics: &mut diagnostics,
                         deployed,
-                        strings: Strings::default(),
+                        shared: SharedValues::default(),
                     }
                     .declaration(decl);
                     diagnostics
@@ -710,7 +710,7 @@ impl<'a> Checker<'_, 'a, '_> {
             self.type_error(spec.name, spec.ty, value.span, &value.kind);
             return None;
         };
-        let known = &mut self.strings.quantities[dimension as usize];
+        let known = &mut self.shared.quantities[dimension as usize];
         if let Some(shared) = known.get(text.as_str()) {
             return Some(shared.clone());
         }
@@ -874,14 +874,14 @@ impl<'a> Checker<'_, 'a, '_> {
             repo: repo.to_string(),
             name: name.to_string(),
         };
-        Some(self.strings.charts.get_or(&chart, |c| Arc::new(c.clone())))
+        Some(self.shared.charts.get_or(&chart, |c| Arc::new(c.clone())))
     }
 
     fn chart_version(&mut self, spec: &FieldSpec, setting: &Setting<'a>) -> Option<Arc<str>> {
         let value = self.scalar(spec, setting)?;
         let text = self.string_value(value, spec.ty, spec.name)?;
         match validate::chart_version(&text) {
-            Ok(_) => Some(self.strings.get(&text)),
+            Ok(_) => Some(self.shared.get(&text)),
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -900,7 +900,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let value = self.scalar(spec, setting)?;
         let text = self.string_value(value, spec.ty, spec.name)?;
         match validate::dns_label(&text, validate::MAX_LABEL) {
-            Ok(()) => Some(self.strings.get(&text)),
+            Ok(()) => Some(self.shared.get(&text)),
             Err(help) => {
                 self.push(
                     Diagnostic::new(
@@ -1095,7 +1095,7 @@ impl<'a> Checker<'_, 'a, '_> {
                     };
                     // Shared too when it names the environment or the
                     // namespace: every release of the environment has it.
-                    let text = self.strings.get(&text);
+                    let text = self.shared.get(&text);
                     if !text.is_empty() && looks_like_credential(name) {
                         self.push(
                             Diagnostic::new(Code::W0101, format!("`{name}` looks like a credential but is written as plain text"))
@@ -1107,15 +1107,15 @@ impl<'a> Checker<'_, 'a, '_> {
                     }
                     EnvSource::Literal(text)
                 }
-                ValueKind::Number(n) => EnvSource::Literal(self.strings.get(n)),
-                ValueKind::Bool(b) => EnvSource::Literal(self.strings.get(&b.to_string())),
+                ValueKind::Number(n) => EnvSource::Literal(self.shared.get(n)),
+                ValueKind::Bool(b) => EnvSource::Literal(self.shared.get(&b.to_string())),
                 ValueKind::Call { function, args } if function.text == "secret" => {
                     let Some((secret, key)) = self.secret_call(value, args) else {
                         continue;
                     };
                     EnvSource::Secret {
-                        name: self.strings.get(&secret),
-                        key: self.strings.get(&key),
+                        name: self.shared.get(&secret),
+                        key: self.shared.get(&key),
                     }
                 }
                 ValueKind::Call { function, .. } if function.text == "env_var" => {
@@ -1145,10 +1145,10 @@ impl<'a> Checker<'_, 'a, '_> {
                 }
             };
             let var = EnvVar {
-                name: self.strings.get(name),
+                name: self.shared.get(name),
                 source,
             };
-            let var = self.strings.env_vars.get_or(&var, |v| Arc::new(v.clone()));
+            let var = self.shared.env_vars.get_or(&var, |v| Arc::new(v.clone()));
             vars.push(sourced(var, entry));
         }
         Some(vars)
@@ -1606,7 +1606,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let namespace = match settings.get("namespace") {
             Some(s) => self.namespace(field("namespace"), s).map(|n| sourced(n, s)),
             None => env_namespace.map(|n| Sourced {
-                value: self.strings.get(n),
+                value: self.shared.get(n),
                 provenance: Provenance::new(
                     deployment.environment_origin().clone(),
                     deployment.deploy.span,
@@ -1786,7 +1786,7 @@ impl<'a> Checker<'_, 'a, '_> {
             app: app_name.to_string(),
             span: app.name.span,
             declared_in: self
-                .strings
+                .shared
                 .get(&self.sources.get(app.name.span.file).display_path()),
             namespace: namespace?,
             description: description.map(Box::new),

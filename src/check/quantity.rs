@@ -87,7 +87,7 @@ pub fn parse(text: &str, dimension: Dimension) -> Result<Quantity, String> {
             "CPU is counted in cores (`0.5`, `2`) or millicores (`500m`), not `{suffix}`"
         )),
         _ => Ok(Quantity {
-            text: text.into(),
+            text: text.to_string(),
             value,
         }),
     }

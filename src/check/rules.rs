@@ -596,7 +596,7 @@ impl Reader<'_> {
     fn show(&self, field: &str) -> String {
         let r = &self.release.resources;
         let quantity = |q: &Option<crate::model::Sourced<std::sync::Arc<quantity::Quantity>>>| {
-            q.as_ref().map(|q| q.value.text.to_string())
+            q.as_ref().map(|q| q.value.text.clone())
         };
         let text = match field {
             "memory" => quantity(&r.memory_request),

@@ -146,21 +146,19 @@ fn fields(r: &Release) -> Fields {
     let res = &r.resources;
     push(
         "memory",
-        res.memory_request
-            .as_ref()
-            .map(|q| q.value.text.to_string()),
+        res.memory_request.as_ref().map(|q| q.value.text.clone()),
     );
     push(
         "memory limit",
-        res.memory_limit.as_ref().map(|q| q.value.text.to_string()),
+        res.memory_limit.as_ref().map(|q| q.value.text.clone()),
     );
     push(
         "cpu",
-        res.cpu_request.as_ref().map(|q| q.value.text.to_string()),
+        res.cpu_request.as_ref().map(|q| q.value.text.clone()),
     );
     push(
         "cpu limit",
-        res.cpu_limit.as_ref().map(|q| q.value.text.to_string()),
+        res.cpu_limit.as_ref().map(|q| q.value.text.clone()),
     );
     for port in &r.ports {
         push(

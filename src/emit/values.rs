@@ -100,7 +100,7 @@ fn resources(release: &Release) -> Yaml {
             .into_iter()
             .filter_map(|(name, q)| {
                 q.as_ref()
-                    .map(|q| (name.to_string(), Yaml::str(&*q.value.text)))
+                    .map(|q| (name.to_string(), Yaml::str(&q.value.text)))
             })
             .collect();
         Yaml::Map(entries)

@@ -220,10 +220,7 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
         ("cpu_limit", &resources.cpu_limit),
     ] {
         if let Some(q) = quantity {
-            lines.push((
-                field.into(),
-                (q.value.text.to_string(), q.provenance.clone()),
-            ));
+            lines.push((field.into(), (q.value.text.clone(), q.provenance.clone())));
         }
     }
     for var in &release.env {
