@@ -38,13 +38,7 @@ pub fn check(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Model> {
     let deployed = deployed_names(resolved);
-    let mut checker = Checker {
-        resolved,
-        sources,
-        diagnostics,
-        deployed: &deployed,
-        shared: SharedValues::default(),
-    };
+    let mut checker = Checker::new(resolved, sources, &deployed, diagnostics);
     let platform = checker.platform();
     // Environments are checked independently, each into its own list of
     // diagnostics: spread them over the cores. Diagnostics are sorted later,
@@ -56,13 +50,7 @@ pub fn check(
             .into_par_iter()
             .map(|(name, environment)| {
                 let mut diagnostics = Vec::new();
-                let mut checker = Checker {
-                    resolved,
-                    sources,
-                    diagnostics: &mut diagnostics,
-                    deployed: &deployed,
-                    shared: SharedValues::default(),
-                };
+                let mut checker = Checker::new(resolved, sources, &deployed, &mut diagnostics);
                 let env = checker.environment(name, environment, &platform);
                 (env, diagnostics)
             })
@@ -188,6 +176,25 @@ impl SharedValues {
     }
 }
 
+impl<'r, 'a, 'd> Checker<'r, 'a, 'd> {
+    /// A checker that reports into `diagnostics`, with values shared among
+    /// what it checks.
+    fn new(
+        resolved: &'r Resolved<'a>,
+        sources: &'r Sources,
+        deployed: &'r std::collections::HashSet<&'a str>,
+        diagnostics: &'d mut Vec<Diagnostic>,
+    ) -> Self {
+        Checker {
+            resolved,
+            sources,
+            diagnostics,
+            deployed,
+            shared: SharedValues::default(),
+        }
+    }
+}
+
 fn own_settings<'a>(decl: &'a BlockDecl) -> Settings<'a> {
     let origin = match decl.kind {
         DeclKind::Template => Origin::template(&decl.name),
@@ -237,14 +244,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 .into_par_iter()
                 .map(|decl| {
                     let mut diagnostics = Vec::new();
-                    Checker {
-                        resolved,
-                        sources,
-                        diagnostics: &mut diagnostics,
-                        deployed,
-                        shared: SharedValues::default(),
-                    }
-                    .declaration(decl);
+                    Checker::new(resolved, sources, deployed, &mut diagnostics).declaration(decl);
                     diagnostics
                 })
                 .collect()
