@@ -310,7 +310,11 @@ fn the_command_writes_the_spec_and_exits_1_on_losses() {
     let run = envspec(&["import", dsf.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("apps.api.hooks"), "{stderr}");
+    assert!(
+        stderr.contains("W0105\n\n  ⚠ ")
+            && stderr.contains("apps.api.hooks: Helmsman lifecycle hooks"),
+        "{stderr}"
+    );
     assert!(out.join("apps.env").exists());
     // It compiles as written.
     let build = envspec(&["build", out.to_str().unwrap()]);
@@ -318,6 +322,36 @@ fn the_command_writes_the_spec_and_exits_1_on_losses() {
     // It never overwrites a spec.
     let again = envspec(&["import", dsf.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn the_command_reports_each_note_with_its_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("spec");
+    let dsf = data("envvars/ci.yaml");
+    let run = envspec(&[
+        "--format",
+        "json",
+        "import",
+        dsf.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let notes: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{stdout}");
+    assert_eq!(notes[0]["code"], "W0106");
+    assert_eq!(notes[0]["severity"], "warning");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("apps.api.description: `API for $TEAM`")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -33,12 +33,13 @@ const WIDTH: usize = 100;
 /// explanation's example only has to compile without errors.
 const NOT_FROM_A_SPEC: &[Code] = &[Code::E0105];
 
-/// Codes of the command line (E06): a file that cannot be read or written, a
-/// name the spec lacks. No spec produces them and they have no source span;
-/// `tests/cli/failures.rs` produces each one, and their explanations show a
-/// shell session (```console blocks) instead of a spec.
+/// Codes of the command line (E06: a file that cannot be read or written, a
+/// name the spec lacks) and of `import`, which reads Helmsman's files, not a
+/// spec. No spec produces them and they have no source span;
+/// `tests/cli/failures.rs` and `tests/import.rs` produce each one, and their
+/// explanations show a shell session (```console blocks) instead of a spec.
 fn from_the_command_line(code: Code) -> bool {
-    code.as_str().starts_with("E06")
+    code.as_str().starts_with("E06") || [Code::W0105, Code::W0106].contains(&code)
 }
 
 fn ui_root() -> PathBuf {

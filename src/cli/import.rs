@@ -25,12 +25,20 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> u8 {
         Ok(imported) => imported,
         Err(message) => return fail(reporter, Diagnostic::new(Code::E0601, message)),
     };
-    for warning in &imported.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for loss in &imported.losses {
-        eprintln!("not imported: {loss}");
-    }
+    let notes: Vec<Diagnostic> = imported
+        .warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::new(Code::W0106, w.to_string()).help(
+                "check the value in the spec; where a field takes one, write env_var(\"NAME\")",
+            )
+        })
+        .chain(imported.losses.iter().map(|loss| {
+            Diagnostic::new(Code::W0105, loss.to_string())
+                .help("the rest is written; carry this over by hand if it matters")
+        }))
+        .collect();
+    reporter.report(&crate::source::Sources::new(), &notes);
     if !imported.compiles() {
         reporter.report(&imported.sources, &imported.diagnostics);
         reporter.summary("the imported spec does not compile; nothing written");

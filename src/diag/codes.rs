@@ -110,6 +110,8 @@ codes! {
     W0102, Warning, "app is deployed nowhere";
     W0103, Warning, "template is never used";
     W0104, Warning, "hotfix in effect";
+    W0105, Warning, "setting not imported";
+    W0106, Warning, "imported value kept as literal text";
 }
 
 impl Code {
