@@ -179,10 +179,11 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
             analysis.place(provenance.span())
         );
     };
-    let text = |v: &Sourced<String>| (v.value.clone(), v.provenance.clone());
-    let shared = |v: &Sourced<std::sync::Arc<str>>| (v.value.to_string(), v.provenance.clone());
+    fn shown<T: std::fmt::Display>(v: &Sourced<T>) -> (String, Provenance) {
+        (v.value.to_string(), v.provenance.clone())
+    }
     let mut lines: Vec<(String, (String, Provenance))> = vec![
-        ("image".into(), text(&release.image)),
+        ("image".into(), shown(&release.image)),
         (
             "tag".into(),
             (
@@ -190,15 +191,9 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
                 release.tag.provenance.clone(),
             ),
         ),
-        (
-            "chart".into(),
-            (
-                release.chart.value.to_string(),
-                release.chart.provenance.clone(),
-            ),
-        ),
-        ("chart_version".into(), shared(&release.chart_version)),
-        ("namespace".into(), shared(&release.namespace)),
+        ("chart".into(), shown(&release.chart)),
+        ("chart_version".into(), shown(&release.chart_version)),
+        ("namespace".into(), shown(&release.namespace)),
     ];
     if let Some(r) = &release.replicas {
         lines.push((
@@ -234,7 +229,7 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
         ));
     }
     for host in &release.hosts {
-        lines.push(("host".into(), text(host)));
+        lines.push(("host".into(), shown(host)));
     }
     if let Some(t) = &release.timeout_seconds {
         lines.push((
@@ -253,7 +248,7 @@ fn release_values(analysis: &Analysis, release: &Release, out: &mut String) {
         ("hotfix", &release.hotfix),
     ] {
         if let Some(v) = value {
-            lines.push((field.into(), text(v)));
+            lines.push((field.into(), shown(v)));
         }
     }
     for (path, value) in &release.extra_values {
